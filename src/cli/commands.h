@@ -1,0 +1,20 @@
+/*
+ * commands.h - the subcommands of the `jetrestore` program.
+ *
+ * Each takes the arguments after its own name (argv[0] is the subcommand) and
+ * returns the process exit status: 0 on success, 1 on a JET_ERR failure
+ * (printed to stderr as "jetrestore: error NUMBER NAME: message (detail)"),
+ * 2 on a usage error.
+ */
+#ifndef JR_CLI_COMMANDS_H
+#define JR_CLI_COMMANDS_H
+
+#include "util/errinfo.h"
+
+int jr_cmd_dump(int argc, char **argv);
+int jr_cmd_verify(int argc, char **argv);
+
+/* Print a failure in the common format and return the exit status 1. */
+int jr_cli_report(const char *cmd, const jr_errinfo *ei);
+
+#endif
