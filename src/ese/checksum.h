@@ -24,4 +24,35 @@ uint32_t ese_checksum_xor(const uint8_t *block, size_t len);
 uint64_t ese_checksum_ecc(const uint8_t *block, size_t len, uint32_t pgno,
 			  bool header_block);
 
+/* ---- database pages (PLACEHOLDER declarations, owner: ese-db helper) ---- */
+
+typedef enum {
+	ESE_CKSUM_FORMAT_XOR,   /* legacy: XOR word + page number */
+	ESE_CKSUM_FORMAT_ECC,   /* ECC + XOR (page flag "new checksum format") */
+} ese_checksum_format;
+
+typedef enum {
+	ESE_CKSUM_OK,           /* stored checksum matches */
+	ESE_CKSUM_BLANK,        /* all-zero page: never written */
+	ESE_CKSUM_CORRECTABLE,  /* ECC mismatch explained by one flipped bit */
+	ESE_CKSUM_BAD,          /* mismatch */
+} ese_checksum_status;
+
+typedef struct {
+	ese_checksum_format format;
+	ese_checksum_status status;
+	int64_t bad_bit;        /* CORRECTABLE: bit offset in the page, else -1 */
+	uint64_t stored;
+	uint64_t computed;
+} ese_page_checksum_result;
+
+/* Verify the checksum(s) of one database page of page_size bytes (4, 8, 16
+ * or 32 KiB) whose page number is pgno. Never fails; fills *res. */
+void ese_page_checksum_check(const uint8_t *page, size_t page_size,
+			     uint32_t pgno, ese_page_checksum_result *res);
+
+/* Compute and store the checksum(s) of a page in the format its flags
+ * select (what ESE writes before a page goes to disk). */
+void ese_page_checksum_write(uint8_t *page, size_t page_size, uint32_t pgno);
+
 #endif
