@@ -119,6 +119,8 @@ static const struct jet_error_entry jet_errors[] = {
 	  "the database format version is not one this tool reads" },
 	{ -1213, "PageSizeMismatch",
 	  "the page size does not match the database's" },
+	{ -1620, "DecompressionFailed",
+	  "compressed data (a page image in the log) could not be decompressed" },
 	{ -1808, "DiskFull",
 	  "no space left on the output device" },
 	{ -1811, "FileNotFound",

@@ -83,6 +83,7 @@ typedef int32_t JET_ERR;
 #define JET_errDatabaseCorrupted                     -1206 /* the database file is damaged or is not a database */
 #define JET_errInvalidDatabaseVersion                -1209 /* the database format version is not one this tool reads */
 #define JET_errPageSizeMismatch                      -1213 /* the page size does not match the database's */
+#define JET_errDecompressionFailed                   -1620 /* compressed data (a page image in the log) could not be decompressed */
 #define JET_errDiskFull                              -1808 /* no space left on the output device */
 #define JET_errFileNotFound                          -1811 /* a required file does not exist */
 #define JET_errFileInvalidType                       -1812 /* the file is not of the kind required here */
