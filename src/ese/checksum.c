@@ -1,0 +1,429 @@
+/*
+ * checksum.c - ESE's XOR and ECC block checksums and page verification.
+ * The algorithms and the page layout are described in checksum.h.
+ *
+ * Speed: verification of a whole database is memory-bound. Both checksums
+ * are computed from XORs of 64-bit words only; the ECC needs, besides the
+ * XOR T of all words, the XOR A[i] of the words whose word index has bit i
+ * set (that gives the parity of the rows whose bit offset has bit i + 6
+ * set). Inside an aligned group of 8 words the low three index bits are
+ * fixed by position, inside a group of 8 groups the next three; only above
+ * that do we need masks. A 4 KiB page costs about one XOR per 4 bytes.
+ */
+#include <string.h>
+
+#include "ese/checksum.h"
+#include "util/bytes.h"
+
+/* ---- word access and bit helpers ---- */
+
+static inline uint64_t load64(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+#else
+	return jr_le64(p);
+#endif
+}
+
+static inline unsigned parity64(uint64_t x)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_parityll(x);
+#else
+	x ^= x >> 32;
+	x ^= x >> 16;
+	x ^= x >> 8;
+	x ^= x >> 4;
+	x ^= x >> 2;
+	x ^= x >> 1;
+	return (unsigned)(x & 1);
+#endif
+}
+
+static inline unsigned popcount32(uint32_t x)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_popcount(x);
+#else
+	unsigned n = 0;
+
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+#endif
+}
+
+static inline uint32_t fold64(uint64_t x)
+{
+	return (uint32_t)x ^ (uint32_t)(x >> 32);
+}
+
+/* ---- XOR checksum ---- */
+
+/* XOR of the len / 8 little-endian 64-bit words of p. */
+static uint64_t xor_words(const uint8_t *p, size_t nwords)
+{
+	uint64_t a = 0, b = 0, c = 0, d = 0;
+	size_t i = 0;
+
+	for (; i + 4 <= nwords; i += 4) {
+		a ^= load64(p + 8 * i);
+		b ^= load64(p + 8 * i + 8);
+		c ^= load64(p + 8 * i + 16);
+		d ^= load64(p + 8 * i + 24);
+	}
+	for (; i < nwords; i++)
+		a ^= load64(p + 8 * i);
+	return a ^ b ^ c ^ d;
+}
+
+uint32_t ese_checksum_xor(const uint8_t *block, size_t len)
+{
+	uint32_t x;
+
+	if (len < 4)
+		return ESE_CHECKSUM_XOR_SEED;
+	x = fold64(xor_words(block, len / 8));
+	if (len % 8 >= 4)
+		x ^= jr_le32(block + (len / 8) * 8);
+	/* The first word holds the stored checksum: take it out again. */
+	return ESE_CHECKSUM_XOR_SEED ^ x ^ jr_le32(block);
+}
+
+/* ---- ECC checksum ---- */
+
+#define ECC_MAX_INDEX_BITS 10   /* word index bits for 8 KiB (1024 words) */
+
+typedef struct {
+	uint64_t total;                    /* XOR of all words */
+	uint64_t idx[ECC_MAX_INDEX_BITS];  /* XOR of words with index bit i */
+} ecc_acc;
+
+/* Account for one word at word index m (the slow path for odd tails). */
+static void ecc_add_word(ecc_acc *acc, uint64_t x, size_t m)
+{
+	acc->total ^= x;
+	for (unsigned i = 0; i < ECC_MAX_INDEX_BITS; i++)
+		acc->idx[i] ^= x & (0 - (uint64_t)((m >> i) & 1));
+}
+
+/*
+ * Accumulate 64 words (512 bytes) starting at p, whose first word has
+ * index base (a multiple of 64). x0_zero treats word 0 as zero (the
+ * checksum field of a header block).
+ */
+static inline void ecc_add_512(ecc_acc *acc, const uint8_t *p, size_t base,
+			       bool x0_zero)
+{
+	uint64_t a0 = 0, a1 = 0, a2 = 0;    /* index bits 0..2 */
+	uint64_t g[8];                      /* XOR of each group of 8 */
+
+	for (unsigned s = 0; s < 8; s++) {
+		const uint8_t *q = p + 64 * s;
+		uint64_t x0 = load64(q), x1 = load64(q + 8);
+		uint64_t x2 = load64(q + 16), x3 = load64(q + 24);
+		uint64_t x4 = load64(q + 32), x5 = load64(q + 40);
+		uint64_t x6 = load64(q + 48), x7 = load64(q + 56);
+
+		if (s == 0 && x0_zero)
+			x0 = 0;
+		uint64_t t13 = x1 ^ x3, t57 = x5 ^ x7;
+		uint64_t t23 = x2 ^ x3, t67 = x6 ^ x7, t45 = x4 ^ x5;
+
+		a0 ^= t13 ^ t57;
+		a1 ^= t23 ^ t67;
+		a2 ^= t45 ^ t67;
+		g[s] = x0 ^ x1 ^ t23 ^ t45 ^ t67;
+	}
+	acc->idx[0] ^= a0;
+	acc->idx[1] ^= a1;
+	acc->idx[2] ^= a2;
+
+	uint64_t g13 = g[1] ^ g[3], g57 = g[5] ^ g[7];
+	uint64_t g23 = g[2] ^ g[3], g67 = g[6] ^ g[7], g45 = g[4] ^ g[5];
+	uint64_t all = g[0] ^ g[1] ^ g23 ^ g45 ^ g67;
+
+	acc->idx[3] ^= g13 ^ g57;
+	acc->idx[4] ^= g23 ^ g67;
+	acc->idx[5] ^= g45 ^ g67;
+	acc->total ^= all;
+	for (unsigned i = 6; i < ECC_MAX_INDEX_BITS; i++)
+		acc->idx[i] ^= all & (0 - (uint64_t)((base >> i) & 1));
+}
+
+/* XOR of the bit numbers (0..31) of the set bits of w. */
+static uint32_t column_index_xor(uint32_t w)
+{
+	return (parity64(w & 0xaaaaaaaau) << 0) |
+	       (parity64(w & 0xccccccccu) << 1) |
+	       (parity64(w & 0xf0f0f0f0u) << 2) |
+	       (parity64(w & 0xff00ff00u) << 3) |
+	       (parity64(w & 0xffff0000u) << 4);
+}
+
+/* 8 * len - 1 rounded up to all ones, at most 16 bits. */
+static uint32_t ecc_offset_mask(size_t len)
+{
+	uint32_t m = 1;
+
+	while (m < 0xffffu && (size_t)m + 1 < 8 * len)
+		m = (m << 1) | 1;
+	return m;
+}
+
+uint64_t ese_checksum_ecc(const uint8_t *block, size_t len, uint32_t pgno,
+			  bool header_block)
+{
+	ecc_acc acc;
+	size_t nwords, m = 0;
+
+	if (len > 8192)
+		len = 8192;     /* outside ESE's domain; never read further */
+	nwords = len / 8;
+	memset(&acc, 0, sizeof acc);
+
+	for (; m + 64 <= nwords; m += 64)
+		ecc_add_512(&acc, block + 8 * m, m, header_block && m == 0);
+	for (; m < nwords; m++)
+		ecc_add_word(&acc, (header_block && m == 0) ? 0
+				   : load64(block + 8 * m), m);
+	if (len % 8 >= 4 && !(header_block && m == 0))
+		ecc_add_word(&acc, jr_le32(block + 8 * m), m);
+
+	/* Offsets of set bits: bit = 64 * word + 32 * half + column. */
+	uint32_t cols = fold64(acc.total);
+	uint32_t low = column_index_xor(cols);
+
+	low |= parity64(acc.total >> 32) << 5;
+	for (unsigned i = 0; i < ECC_MAX_INDEX_BITS; i++)
+		low |= parity64(acc.idx[i]) << (6 + i);
+	low &= 0xffffu;
+
+	uint32_t mask = ecc_offset_mask(len);
+	uint32_t high = (low ^ (parity64(cols) ? 0xffffu : 0)) & mask;
+	uint32_t ecc = low | (high << 16);
+
+	return ((uint64_t)ecc << 32) | (uint32_t)(cols ^ pgno);
+}
+
+int64_t ese_checksum_ecc_bad_bit(uint64_t stored, uint64_t computed,
+				 size_t len)
+{
+	uint32_t decc = (uint32_t)(stored >> 32) ^ (uint32_t)(computed >> 32);
+	uint32_t dxor = (uint32_t)stored ^ (uint32_t)computed;
+	uint32_t mask = ecc_offset_mask(len);
+	uint32_t bit;
+
+	if (len == 0 || len > 8192)
+		return -1;
+	/* One flipped data bit at b changes the code by b | ~b << 16. */
+	if ((((decc >> 16) ^ decc) & mask) != mask)
+		return -1;
+	/* ... and the XOR word by exactly one bit. */
+	if (popcount32(dxor) != 1)
+		return -1;
+	bit = decc & 0xffffu;
+	if (bit / 8 >= len)
+		return -1;
+	return bit;
+}
+
+/* ---- headers ---- */
+
+bool ese_header_checksum_ok(const uint8_t *block, size_t len)
+{
+	return len >= 4 && jr_le32(block) == ese_checksum_xor(block, len);
+}
+
+uint32_t ese_header_checksum_write(uint8_t *block, size_t len)
+{
+	uint32_t c = ese_checksum_xor(block, len);
+
+	if (len >= 4)
+		jr_put_le32(block, c);
+	return c;
+}
+
+/* ---- pages ---- */
+
+bool ese_page_size_valid(size_t page_size)
+{
+	return page_size == 2048 || page_size == 4096 || page_size == 8192 ||
+	       page_size == 16384 || page_size == 32768;
+}
+
+ese_checksum_format ese_page_checksum_format(const uint8_t *page,
+					     size_t page_size)
+{
+	if (page_size < ESE_PAGE_OFF_FLAGS + 4)
+		return ESE_CKSUM_FORMAT_XOR;
+	return (jr_le32(page + ESE_PAGE_OFF_FLAGS) & ESE_PAGE_FLAG_NEW_CHECKSUM)
+	       ? ESE_CKSUM_FORMAT_ECC : ESE_CKSUM_FORMAT_XOR;
+}
+
+void ese_page_set_ecc_format(uint8_t *page)
+{
+	jr_put_le32(page + ESE_PAGE_OFF_FLAGS,
+		    jr_le32(page + ESE_PAGE_OFF_FLAGS) | ESE_PAGE_FLAG_NEW_CHECKSUM);
+}
+
+/* Block size of ECC pages: whole small pages; large pages in 4 blocks. */
+static size_t page_block_size(size_t page_size)
+{
+	if (page_size <= 8192)
+		return page_size;
+	return page_size <= 16384 ? 4096 : 8192;
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	uint64_t acc = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8)
+		acc |= load64(p + i);
+	for (; i < len; i++)
+		acc |= p[i];
+	return acc == 0;
+}
+
+/* Stored and computed ECC checksums of every block of a page. */
+static void page_ecc_blocks(const uint8_t *page, size_t page_size,
+			    uint32_t pgno, ese_page_checksum_result *res)
+{
+	size_t cb = page_block_size(page_size);
+
+	res->nblocks = (unsigned)(page_size / cb);
+	res->stored_blocks[0] = jr_le64(page);
+	res->computed_blocks[0] = ese_checksum_ecc(page, cb, pgno, true);
+	for (unsigned i = 1; i < res->nblocks; i++) {
+		res->stored_blocks[i] =
+			jr_le64(page + ESE_PAGE_OFF_BLOCK_CHECKSUMS + 8 * (i - 1));
+		res->computed_blocks[i] =
+			ese_checksum_ecc(page + i * cb, cb, pgno, false);
+	}
+}
+
+/*
+ * ESE's rule for a mismatching ECC page (TryFixPage): every mismatching
+ * block must be explained by one flipped bit, the format flag may not be
+ * that bit, and a flip inside block 0 that lands in the stored checksum of
+ * a later block means that stored checksum, not the data, is off by it.
+ */
+static void page_ecc_diagnose(size_t page_size, ese_page_checksum_result *res)
+{
+	size_t cb = page_block_size(page_size);
+	uint64_t expected[ESE_PAGE_MAX_BLOCKS];
+	const int64_t stored_lo = ESE_PAGE_OFF_BLOCK_CHECKSUMS * 8;
+	const int64_t stored_hi = stored_lo + 64 * (ESE_PAGE_MAX_BLOCKS - 1);
+
+	memcpy(expected, res->stored_blocks, sizeof expected);
+	for (unsigned i = 0; i < res->nblocks; i++) {
+		int64_t b, pb;
+
+		if (expected[i] == res->computed_blocks[i])
+			continue;
+		b = ese_checksum_ecc_bad_bit(expected[i],
+					     res->computed_blocks[i], cb);
+		if (b < 0 || (i == 0 && b == ESE_PAGE_NEW_CHECKSUM_BIT))
+			goto uncorrectable;
+		pb = b + (int64_t)(8 * cb * i);
+		res->bad_bits[i] = pb;
+		if (res->bad_bit >= 0)
+			continue;
+		res->bad_bit = pb;
+		if (res->nblocks > 1 && i == 0 && pb >= stored_lo &&
+		    pb < stored_hi) {
+			unsigned j = 1 + (unsigned)((pb - stored_lo) / 64);
+
+			expected[j] ^= (uint64_t)1 << ((pb - stored_lo) % 64);
+		}
+	}
+	res->status = ESE_CKSUM_CORRECTABLE;
+	return;
+
+uncorrectable:
+	res->status = ESE_CKSUM_BAD;
+	res->bad_bit = -1;
+	for (unsigned i = 0; i < ESE_PAGE_MAX_BLOCKS; i++)
+		res->bad_bits[i] = -1;
+}
+
+void ese_page_checksum_check(const uint8_t *page, size_t page_size,
+			     uint32_t pgno, ese_page_checksum_result *res)
+{
+	bool match = true;
+
+	memset(res, 0, sizeof *res);
+	res->bad_bit = -1;
+	for (unsigned i = 0; i < ESE_PAGE_MAX_BLOCKS; i++)
+		res->bad_bits[i] = -1;
+	res->format = ese_page_checksum_format(page, page_size);
+	if (!ese_page_size_valid(page_size)) {
+		res->status = ESE_CKSUM_BAD;
+		return;
+	}
+
+	if (res->format == ESE_CKSUM_FORMAT_XOR) {
+		res->nblocks = 1;
+		res->stored_blocks[0] = jr_le64(page);
+		res->computed_blocks[0] = ((uint64_t)pgno << 32) |
+					  ese_checksum_xor(page, page_size);
+	} else {
+		page_ecc_blocks(page, page_size, pgno, res);
+	}
+	res->stored = res->stored_blocks[0];
+	res->computed = res->computed_blocks[0];
+	for (unsigned i = 0; i < res->nblocks; i++)
+		match = match && res->stored_blocks[i] == res->computed_blocks[i];
+
+	if (match)
+		res->status = ESE_CKSUM_OK;
+	else if (res->stored == 0 && all_zero(page, page_size))
+		res->status = ESE_CKSUM_BLANK;
+	else if (res->format == ESE_CKSUM_FORMAT_ECC)
+		page_ecc_diagnose(page_size, res);
+	else
+		res->status = ESE_CKSUM_BAD;
+}
+
+unsigned ese_page_checksum_fix(uint8_t *page, size_t page_size,
+			       const ese_page_checksum_result *res)
+{
+	unsigned n = 0;
+
+	if (res->status != ESE_CKSUM_CORRECTABLE)
+		return 0;
+	for (unsigned i = 0; i < ESE_PAGE_MAX_BLOCKS; i++) {
+		int64_t b = res->bad_bits[i];
+
+		if (b < 0 || (uint64_t)b / 8 >= page_size)
+			continue;
+		page[b / 8] ^= (uint8_t)(1u << (b % 8));
+		n++;
+	}
+	return n;
+}
+
+void ese_page_checksum_write(uint8_t *page, size_t page_size, uint32_t pgno)
+{
+	if (!ese_page_size_valid(page_size))
+		return;
+	if (ese_page_checksum_format(page, page_size) == ESE_CKSUM_FORMAT_XOR) {
+		/* Legacy: the pgno word is part of both the page and the sum. */
+		jr_put_le32(page + 4, pgno);
+		jr_put_le32(page, ese_checksum_xor(page, page_size));
+		return;
+	}
+
+	size_t cb = page_block_size(page_size);
+
+	for (size_t i = 1; i < page_size / cb; i++)
+		jr_put_le64(page + ESE_PAGE_OFF_BLOCK_CHECKSUMS + 8 * (i - 1),
+			    ese_checksum_ecc(page + i * cb, cb, pgno, false));
+	jr_put_le64(page, ese_checksum_ecc(page, cb, pgno, true));
+}
