@@ -98,6 +98,7 @@ uint32_t ese_checksum_xor(const uint8_t *block, size_t len)
 
 #define ECC_MAX_INDEX_BITS 10   /* word index bits for 8 KiB (1024 words) */
 
+/* Word-level sums: what the code is computed from. */
 typedef struct {
 	uint64_t total;                    /* XOR of all words */
 	uint64_t idx[ECC_MAX_INDEX_BITS];  /* XOR of words with index bit i */
@@ -112,27 +113,96 @@ static void ecc_add_word(ecc_acc *acc, uint64_t x, size_t m)
 }
 
 /*
- * Accumulate 64 words (512 bytes) starting at p, whose first word has
- * index base (a multiple of 64). x0_zero treats word 0 as zero (the
- * checksum field of a header block).
+ * The bulk of the work runs on vectors of ECC_LANES consecutive words:
+ * GCC/Clang vector extensions (plain SSE2/NEON, no intrinsics) on
+ * little-endian hosts, a single uint64_t elsewhere (or when built with
+ * -DJR_ECC_SCALAR, which the tests use to check that both agree). Vector v holds words
+ * ECC_LANES * v + lane, so vector index bit j is word index bit
+ * j + ECC_LANE_BITS and the lane number supplies the low word index bits.
  */
-static inline void ecc_add_512(ecc_acc *acc, const uint8_t *p, size_t base,
-			       bool x0_zero)
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(JR_ECC_SCALAR)
+#define ECC_LANES 2
+#define ECC_LANE_BITS 1
+typedef uint64_t ecc_vec __attribute__((vector_size(16)));
+
+static inline ecc_vec vload(const uint8_t *p)
 {
-	uint64_t a0 = 0, a1 = 0, a2 = 0;    /* index bits 0..2 */
-	uint64_t g[8];                      /* XOR of each group of 8 */
+	ecc_vec v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline ecc_vec vsplat(uint64_t x)
+{
+	return (ecc_vec){ x, x };
+}
+
+static inline uint64_t vlane(ecc_vec v, unsigned i)
+{
+	return v[i];
+}
+#else
+#define ECC_LANES 1
+#define ECC_LANE_BITS 0
+typedef uint64_t ecc_vec;
+
+static inline ecc_vec vload(const uint8_t *p)
+{
+	return load64(p);
+}
+
+static inline ecc_vec vsplat(uint64_t x)
+{
+	return x;
+}
+
+static inline uint64_t vlane(ecc_vec v, unsigned i)
+{
+	(void)i;
+	return v;
+}
+#endif
+
+#define ECC_VEC_BYTES (8 * ECC_LANES)
+#define ECC_VIDX_BITS (ECC_MAX_INDEX_BITS - ECC_LANE_BITS)
+#define ECC_SUPER_VECS 64       /* vectors per unrolled step */
+#define ECC_SUPER_BYTES (ECC_SUPER_VECS * ECC_VEC_BYTES)
+
+typedef struct {
+	ecc_vec total;
+	ecc_vec idx[ECC_VIDX_BITS];     /* by vector index bit */
+} ecc_vacc;
+
+/*
+ * Accumulate 64 vectors starting at p, whose first vector has index base
+ * (a multiple of 64). Inside a group of 8 vectors the index bits 0..2 are
+ * given by position, inside the 8 groups bits 3..5; higher bits come from
+ * base. first_keep masks the very first vector (to drop the checksum
+ * field of a header block); all ones otherwise.
+ */
+static inline void ecc_add_super(ecc_vacc *acc, const uint8_t *p, size_t base,
+				 ecc_vec first_keep)
+{
+	ecc_vec a0 = vsplat(0), a1 = vsplat(0), a2 = vsplat(0);
+	ecc_vec g[8];                   /* XOR of each group of 8 */
 
 	for (unsigned s = 0; s < 8; s++) {
-		const uint8_t *q = p + 64 * s;
-		uint64_t x0 = load64(q), x1 = load64(q + 8);
-		uint64_t x2 = load64(q + 16), x3 = load64(q + 24);
-		uint64_t x4 = load64(q + 32), x5 = load64(q + 40);
-		uint64_t x6 = load64(q + 48), x7 = load64(q + 56);
+		const uint8_t *q = p + 8 * ECC_VEC_BYTES * s;
+		ecc_vec x0 = vload(q);
+		ecc_vec x1 = vload(q + 1 * ECC_VEC_BYTES);
+		ecc_vec x2 = vload(q + 2 * ECC_VEC_BYTES);
+		ecc_vec x3 = vload(q + 3 * ECC_VEC_BYTES);
+		ecc_vec x4 = vload(q + 4 * ECC_VEC_BYTES);
+		ecc_vec x5 = vload(q + 5 * ECC_VEC_BYTES);
+		ecc_vec x6 = vload(q + 6 * ECC_VEC_BYTES);
+		ecc_vec x7 = vload(q + 7 * ECC_VEC_BYTES);
 
-		if (s == 0 && x0_zero)
-			x0 = 0;
-		uint64_t t13 = x1 ^ x3, t57 = x5 ^ x7;
-		uint64_t t23 = x2 ^ x3, t67 = x6 ^ x7, t45 = x4 ^ x5;
+		if (s == 0)
+			x0 &= first_keep;
+		ecc_vec t13 = x1 ^ x3, t57 = x5 ^ x7;
+		ecc_vec t23 = x2 ^ x3, t67 = x6 ^ x7, t45 = x4 ^ x5;
 
 		a0 ^= t13 ^ t57;
 		a1 ^= t23 ^ t67;
@@ -143,16 +213,34 @@ static inline void ecc_add_512(ecc_acc *acc, const uint8_t *p, size_t base,
 	acc->idx[1] ^= a1;
 	acc->idx[2] ^= a2;
 
-	uint64_t g13 = g[1] ^ g[3], g57 = g[5] ^ g[7];
-	uint64_t g23 = g[2] ^ g[3], g67 = g[6] ^ g[7], g45 = g[4] ^ g[5];
-	uint64_t all = g[0] ^ g[1] ^ g23 ^ g45 ^ g67;
+	ecc_vec g13 = g[1] ^ g[3], g57 = g[5] ^ g[7];
+	ecc_vec g23 = g[2] ^ g[3], g67 = g[6] ^ g[7], g45 = g[4] ^ g[5];
+	ecc_vec all = g[0] ^ g[1] ^ g23 ^ g45 ^ g67;
 
 	acc->idx[3] ^= g13 ^ g57;
 	acc->idx[4] ^= g23 ^ g67;
 	acc->idx[5] ^= g45 ^ g67;
 	acc->total ^= all;
-	for (unsigned i = 6; i < ECC_MAX_INDEX_BITS; i++)
-		acc->idx[i] ^= all & (0 - (uint64_t)((base >> i) & 1));
+	for (unsigned i = 6; i < ECC_VIDX_BITS; i++)
+		acc->idx[i] ^= all & vsplat(0 - (uint64_t)((base >> i) & 1));
+}
+
+/* Fold the vector sums into word-level sums. */
+static void ecc_vacc_fold(const ecc_vacc *v, ecc_acc *w)
+{
+	for (unsigned lane = 0; lane < ECC_LANES; lane++) {
+		uint64_t t = vlane(v->total, lane);
+
+		w->total ^= t;
+#if ECC_LANE_BITS > 0
+		/* the lane number is the low part of the word index */
+		for (unsigned i = 0; i < ECC_LANE_BITS; i++)
+			if ((lane >> i) & 1)
+				w->idx[i] ^= t;
+#endif
+		for (unsigned i = 0; i < ECC_VIDX_BITS; i++)
+			w->idx[i + ECC_LANE_BITS] ^= vlane(v->idx[i], lane);
+	}
 }
 
 /* XOR of the bit numbers (0..31) of the set bits of w. */
@@ -179,16 +267,30 @@ uint64_t ese_checksum_ecc(const uint8_t *block, size_t len, uint32_t pgno,
 			  bool header_block)
 {
 	ecc_acc acc;
-	size_t nwords, m = 0;
+	ecc_vacc vacc;
+	ecc_vec keep = vsplat(~(uint64_t)0);
+	size_t nwords, m = 0, off = 0;
 
 	if (len > 8192)
 		len = 8192;     /* outside ESE's domain; never read further */
 	nwords = len / 8;
 	memset(&acc, 0, sizeof acc);
+	memset(&vacc, 0, sizeof vacc);
 
-	for (; m + 64 <= nwords; m += 64)
-		ecc_add_512(&acc, block + 8 * m, m, header_block && m == 0);
-	for (; m < nwords; m++)
+	if (header_block) {
+		/* the first word (the stored checksum) counts as zero */
+#if ECC_LANES == 1
+		keep = 0;
+#else
+		keep[0] = 0;
+#endif
+	}
+	for (; off + ECC_SUPER_BYTES <= len; off += ECC_SUPER_BYTES) {
+		ecc_add_super(&vacc, block + off, off / ECC_VEC_BYTES, keep);
+		keep = vsplat(~(uint64_t)0);
+	}
+	ecc_vacc_fold(&vacc, &acc);
+	for (m = off / 8; m < nwords; m++)
 		ecc_add_word(&acc, (header_block && m == 0) ? 0
 				   : load64(block + 8 * m), m);
 	if (len % 8 >= 4 && !(header_block && m == 0))
