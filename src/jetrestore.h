@@ -32,6 +32,7 @@ extern "C" {
 typedef int32_t JET_ERR;
 
 #define JET_errSuccess                                   0 /* the operation succeeded */
+#define JET_errDatabaseBufferDependenciesCorrupted    -255 /* a split or merge needed a page image the log does not hold */
 #define JET_errInvalidLoggedOperation                 -500 /* a log record describes an operation that cannot be applied */
 #define JET_errLogFileCorrupt                         -501 /* a log file is damaged: a header, segment or record failed validation */
 #define JET_errMissingPreviousLogFile                 -509 /* the log generation that precedes the first one present is required but missing */
@@ -71,6 +72,7 @@ typedef int32_t JET_ERR;
 #define JET_errExistingLogFileIsNotContiguous         -611 /* the logs in the target log directory do not continue the sequence */
 #define JET_errLogReadVerifyFailure                   -612 /* a log segment failed its checksum */
 #define JET_errRestoreOfNonBackupDatabase             -615 /* the database carries no backup information and cannot be restored from backup */
+#define JET_errDbTimeBeyondMaxRequired                -625 /* a page already holds a change the log expects to apply after the required range */
 #define JET_errLogOperationInconsistentWithDatabase   -626 /* a log operation does not fit the page it applies to */
 #define JET_errInvalidParameter                      -1003 /* a parameter is invalid */
 #define JET_errOutOfMemory                           -1011 /* out of memory */
@@ -80,6 +82,7 @@ typedef int32_t JET_ERR;
 #define JET_errInvalidPath                           -1023 /* the path is not a usable file or directory */
 #define JET_errFileAccessDenied                      -1032 /* permission to the file was denied */
 #define JET_errRunningInOneInstanceMode              -1080 /* another restore is already using this target */
+#define JET_errRecoveryVerifyFailure                 -1123 /* pages read during recovery are not in the state the log expects */
 #define JET_errDatabaseCorrupted                     -1206 /* the database file is damaged or is not a database */
 #define JET_errInvalidDatabaseVersion                -1209 /* the database format version is not one this tool reads */
 #define JET_errPageSizeMismatch                      -1213 /* the page size does not match the database's */
