@@ -325,11 +325,13 @@ int64_t ese_checksum_ecc_bad_bit(uint64_t stored, uint64_t computed,
 	/* One flipped data bit at b changes the code by b | ~b << 16. */
 	if ((((decc >> 16) ^ decc) & mask) != mask)
 		return -1;
-	/* ... and the XOR word by exactly one bit. */
+	/* ... and the XOR word by exactly one bit (ESE's test), which must
+	 * be the column of b: otherwise flipping b cannot repair the block
+	 * (ESE would flip it and then count a failed fix). */
 	if (popcount32(dxor) != 1)
 		return -1;
 	bit = decc & 0xffffu;
-	if (bit / 8 >= len)
+	if (bit / 8 >= len || dxor != (uint32_t)1 << (bit % 32))
 		return -1;
 	return bit;
 }

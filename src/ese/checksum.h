@@ -116,7 +116,9 @@ uint64_t ese_checksum_ecc(const uint8_t *block, size_t len, uint32_t pgno,
  * explains the difference, or -1 when the difference is not one data bit
  * (equal values also give -1). This is ESE's FECCErrorIsCorrectable +
  * IbitCorrupted: the code difference must be b | ~b << 16 and the XOR words
- * must differ in exactly one bit. */
+ * must differ in exactly one bit - and here, stricter than ESE, in bit
+ * b % 32, the only one a flip of bit b can change (so that a CORRECTABLE
+ * verdict is always repaired by flipping the bit). */
 int64_t ese_checksum_ecc_bad_bit(uint64_t stored, uint64_t computed,
 				 size_t len);
 
