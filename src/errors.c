@@ -101,6 +101,8 @@ static const struct jet_error_entry jet_errors[] = {
 	  "a page already holds a change the log expects to apply after the required range" },
 	{ -626, "LogOperationInconsistentWithDatabase",
 	  "a log operation does not fit the page it applies to" },
+	{ -1000, "TermInProgress",
+	  "the operation was stopped: shutting down or cancelled" },
 	{ -1003, "InvalidParameter",
 	  "a parameter is invalid" },
 	{ -1011, "OutOfMemory",

@@ -74,6 +74,7 @@ typedef int32_t JET_ERR;
 #define JET_errRestoreOfNonBackupDatabase             -615 /* the database carries no backup information and cannot be restored from backup */
 #define JET_errDbTimeBeyondMaxRequired                -625 /* a page already holds a change the log expects to apply after the required range */
 #define JET_errLogOperationInconsistentWithDatabase   -626 /* a log operation does not fit the page it applies to */
+#define JET_errTermInProgress                        -1000 /* the operation was stopped: shutting down or cancelled */
 #define JET_errInvalidParameter                      -1003 /* a parameter is invalid */
 #define JET_errOutOfMemory                           -1011 /* out of memory */
 #define JET_errReadVerifyFailure                     -1018 /* a page failed its checksum */
