@@ -1,8 +1,8 @@
 /*
  * test_xpress.c - the MS-XCA Plain LZ77 decoder and ESE's compressed-data
- * header: the specification's own examples, round trips through a small
- * compressor written here (it exercises every length encoding, including
- * the shared nibble), and damaged input.
+ * header: the specification's own examples, round trips through the
+ * reference compressor of lz77_ref.c (every length encoding, including the
+ * shared nibble), and damaged input.
  *
  * The real pre-images in the bundled logs are decoded in test_lrdecode.c,
  * where the log reader finds them.
@@ -15,129 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lz77_ref.h"
 #include "recover/xpress.h"
 #include "util/bytes.h"
-
-/* ------------------------------------------------------------------
- * A reference compressor: greedy, brute force over the 8 KiB window.
- * Slow but simple; it writes every form of MS-XCA 2.3's length encoding.
- * ------------------------------------------------------------------ */
-
-struct lz77_writer {
-	uint8_t *out;
-	size_t cap;
-	size_t pos;
-	size_t flag_at;          /* where the current flag word goes */
-	int need_word;           /* the next flag starts a new word */
-	uint32_t flags;
-	unsigned nflags;         /* bits collected in flags */
-	size_t nibble_at;        /* byte with a free high nibble, or SIZE_MAX */
-};
-
-static void put_byte(struct lz77_writer *w, uint8_t b)
-{
-	assert_true(w->pos < w->cap);
-	w->out[w->pos++] = b;
-}
-
-/* A flag word is reserved when its first bit comes, so that the item of
- * the 32nd bit of a word is written before the next word, as the decoder
- * reads them. */
-static void put_flag(struct lz77_writer *w, unsigned bit)
-{
-	if (w->need_word) {
-		w->flag_at = w->pos;
-		w->pos += 4;
-		assert_true(w->pos <= w->cap);
-		w->need_word = 0;
-	}
-	w->flags = (w->flags << 1) | bit;
-	if (++w->nflags == 32) {
-		jr_put_le32(w->out + w->flag_at, w->flags);
-		w->nflags = 0;
-		w->flags = 0;
-		w->need_word = 1;
-	}
-}
-
-static void put_match(struct lz77_writer *w, size_t distance, size_t length)
-{
-	size_t rest = length - 3;
-
-	put_flag(w, 1);
-	if (rest < 7) {
-		put_byte(w, (uint8_t)(((distance - 1) << 3) | rest));
-		put_byte(w, (uint8_t)(((distance - 1) << 3 | rest) >> 8));
-		return;
-	}
-	uint16_t token = (uint16_t)(((distance - 1) << 3) | 7);
-	put_byte(w, (uint8_t)token);
-	put_byte(w, (uint8_t)(token >> 8));
-	rest -= 7;
-	unsigned nibble = rest < 15 ? (unsigned)rest : 15;
-	if (w->nibble_at == SIZE_MAX) {
-		w->nibble_at = w->pos;
-		put_byte(w, (uint8_t)nibble);
-	} else {
-		w->out[w->nibble_at] |= (uint8_t)(nibble << 4);
-		w->nibble_at = SIZE_MAX;
-	}
-	if (rest < 15)
-		return;
-	rest -= 15;
-	if (rest < 255) {
-		put_byte(w, (uint8_t)rest);
-		return;
-	}
-	put_byte(w, 255);
-	size_t wide = length - 3;
-	if (wide <= 0xffff) {
-		put_byte(w, (uint8_t)wide);
-		put_byte(w, (uint8_t)(wide >> 8));
-	} else {
-		put_byte(w, 0);
-		put_byte(w, 0);
-		for (int i = 0; i < 4; i++)
-			put_byte(w, (uint8_t)(wide >> (8 * i)));
-	}
-}
-
-/* Compress in[0..n) into out; returns the compressed size. */
-static size_t ref_compress(const uint8_t *in, size_t n, uint8_t *out,
-			   size_t cap)
-{
-	struct lz77_writer w = { .out = out, .cap = cap, .need_word = 1,
-				 .nibble_at = SIZE_MAX };
-	size_t i = 0;
-
-	while (i < n) {
-		size_t best_len = 0, best_dist = 0;
-		size_t window = i < 8192 ? i : 8192;
-
-		for (size_t d = 1; d <= window; d++) {
-			size_t l = 0;
-			while (i + l < n && in[i + l] == in[i + l - d])
-				l++;
-			if (l > best_len) {
-				best_len = l;
-				best_dist = d;
-			}
-		}
-		if (best_len >= 3) {
-			put_match(&w, best_dist, best_len);
-			i += best_len;
-		} else {
-			put_flag(&w, 0);
-			put_byte(&w, in[i++]);
-		}
-	}
-	/* end marker: pad the last flag word with 1 bits */
-	while (w.nflags != 0)
-		put_flag(&w, 1);
-	return w.pos;
-}
-
-/* ------------------------------------------------------------------ */
 
 /* MS-XCA 3.1: 26 literals, then the end marker bits. */
 static void test_spec_alphabet(void **state)
@@ -175,7 +55,7 @@ static void test_spec_abc_repeated(void **state)
 
 	/* our compressor writes exactly the specification's bytes */
 	uint8_t comp[64];
-	size_t n = ref_compress(want, sizeof want, comp, sizeof comp);
+	size_t n = lz77_ref_compress(want, sizeof want, comp, sizeof comp);
 	assert_int_equal(n, sizeof in);
 	assert_memory_equal(comp, in, sizeof in);
 }
@@ -188,7 +68,8 @@ static void round_trip(const uint8_t *data, size_t n)
 
 	assert_non_null(comp);
 	assert_non_null(back);
-	size_t cn = ref_compress(data, n, comp, cap);
+	size_t cn = lz77_ref_compress(data, n, comp, cap);
+	assert_true(cn != SIZE_MAX);
 	assert_int_equal(jr_xpress_decompress(comp, cn, back, n, &ei), 0);
 	assert_memory_equal(back, data, n);
 
