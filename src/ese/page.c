@@ -21,6 +21,7 @@ JET_ERR ese_page_layout_init(ese_page_layout *lay, uint32_t page_size,
 	lay->hdr_size = lay->large ? ESE_PGHDR_LARGE_SIZE : ESE_PGHDR_SMALL_SIZE;
 	lay->ibcb_mask = lay->large ? 0x7fff : 0x1fff;
 	lay->data_size = (uint16_t)(page_size - lay->hdr_size);
+	lay->resv_tag_format = false;
 	return JET_errSuccess;
 }
 

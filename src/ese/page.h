@@ -140,6 +140,14 @@ typedef struct {
 	uint16_t hdr_size;     /* 40 or 80 */
 	uint16_t ibcb_mask;    /* 0x1fff or 0x7fff */
 	uint16_t data_size;    /* page_size - hdr_size */
+	bool resv_tag_format;  /* the database has ESE's reserved-tags format
+				  feature (JET_efvReservedTags, database
+				  format 1568.270.560 and later): changing a
+				  page's tag count then always stores
+				  ctagReserved in itagState. false after
+				  ese_page_layout_init(); the caller sets it
+				  from the database header. Only the page
+				  mutations (pagemut.h) look at it. */
 } ese_page_layout;
 
 /* Fill lay for page_size; -1003 InvalidParameter for any other size. */
