@@ -38,6 +38,23 @@ struct jr_verify {
 	unsigned problems;
 };
 
+static void jr_verify_problem(struct jr_verify *v, const jr_errinfo *ei);
+
+/* A file whose header could not be read. */
+static void jr_verify_header_problem(struct jr_verify *v,
+				     const jr_scan_entry *en, JET_ERR fallback)
+{
+	jr_errinfo ei;
+
+	if (en->hdr_err) {
+		jr_verify_problem(v, en->hdr_err);
+		return;
+	}
+	jr_errinfo_clear(&ei);
+	jr_fail(&ei, fallback, "%s: header unreadable", en->path);
+	jr_verify_problem(v, &ei);
+}
+
 /* Record a problem: keep the first as the result, print it in the report. */
 static void jr_verify_problem(struct jr_verify *v, const jr_errinfo *ei)
 {
@@ -150,7 +167,7 @@ static void jr_verify_database(struct jr_verify *v, const jr_scan_entry *en)
 	jr_errinfo_clear(&ei);
 	jr_emit_str(&v->e, "kind", "Kind", "Database");
 	if (!en->db) {
-		jr_verify_problem(v, &en->hdr_err);
+		jr_verify_header_problem(v, en, JET_errDatabaseCorrupted);
 		return;
 	}
 	jr_emit_str(&v->e, "state", "State", ese_dbstate_name(en->db->hdr.state));
@@ -183,7 +200,7 @@ static void jr_verify_checkpoint(struct jr_verify *v, const jr_scan_entry *en)
 
 	jr_emit_str(&v->e, "kind", "Kind", "Checkpoint");
 	if (!en->chk) {
-		jr_verify_problem(v, &en->hdr_err);
+		jr_verify_header_problem(v, en, JET_errCheckpointCorrupt);
 		return;
 	}
 	jr_emit_str(&v->e, "checkpoint", "Checkpoint",
@@ -374,6 +391,15 @@ static JET_ERR jr_verify_target(struct jr_verify *v, jr_scan **files,
 	err = jr_scan_dir(arg, &s, ei);
 	if (err < 0)
 		return err;
+	if (jr_scan_find(s, JET_filetypeDatabase, NULL, 0) +
+	    jr_scan_find(s, JET_filetypeStreamingFile, NULL, 0) +
+	    jr_scan_find(s, JET_filetypeCheckpoint, NULL, 0) +
+	    jr_scan_find(s, JET_filetypeLog, NULL, 0) == 0) {
+		jr_scan_free(s);
+		return jr_fail(ei, JET_errFileNotFound,
+			       "%s holds no database, checkpoint or log file",
+			       arg);
+	}
 	jr_emit_begin(&v->e, NULL, NULL);
 	if (v->e.json)
 		jr_emit_str(&v->e, "directory", NULL, arg);

@@ -72,11 +72,11 @@ static JET_ERR jr_chain_check(jr_logchain *c, const jr_scan_entry **m,
 		const jr_scan_entry *e = m[i];
 
 		if (!e->log)
-			return jr_fail(ei, e->hdr_err.err ? e->hdr_err.err
-							  : JET_errLogFileCorrupt,
+			return jr_fail(ei, e->hdr_err ? e->hdr_err->err
+						      : JET_errLogFileCorrupt,
 				       "%s: %s", e->path,
-				       e->hdr_err.detail[0] ? e->hdr_err.detail
-							    : "bad log header");
+				       e->hdr_err ? e->hdr_err->detail
+						  : "bad log header");
 		if (e->name_kind == JR_LOGNAME_ARCHIVED &&
 		    e->name_gen != e->log->gen)
 			return jr_fail(ei, JET_errLogGenerationMismatch,

@@ -62,7 +62,7 @@ jr_logname_kind jr_logname_parse(const char *name, char *base, size_t base_size,
 	return JR_LOGNAME_ARCHIVED;
 }
 
-static void jr_scan_log_from_hdr(const ese_loghdr *h, jr_scan_log *l)
+static JET_ERR jr_scan_log_from_hdr(const ese_loghdr *h, jr_scan_log *l)
 {
 	l->gen = h->gen;
 	l->sign_log = h->sign_log;
@@ -79,22 +79,51 @@ static void jr_scan_log_from_hdr(const ese_loghdr *h, jr_scan_log *l)
 	l->expected_size = ese_loghdr_file_size(h);
 	l->lgpos_checkpoint = h->lgpos_checkpoint;
 	l->checksum_prev_log = h->checksum_prev_log;
-	l->n_attach = h->n_attach;
-	for (unsigned i = 0; i < h->n_attach && i < ESE_ATTACH_MAX; i++) {
+	if (h->n_attach == 0)
+		return JET_errSuccess;
+	l->attach = calloc(h->n_attach, sizeof(*l->attach));
+	if (!l->attach)
+		return JET_errOutOfMemory;
+	for (unsigned i = 0; i < h->n_attach; i++) {
 		l->attach[i].dbid = h->attach[i].dbid;
 		l->attach[i].sign_db = h->attach[i].sign_db;
-		snprintf(l->attach[i].path, sizeof(l->attach[i].path), "%s",
-			 h->attach[i].path);
+		l->attach[i].path = strdup(h->attach[i].path);
+		if (!l->attach[i].path)
+			return JET_errOutOfMemory;
+		l->n_attach = i + 1;
 	}
+	return JET_errSuccess;
+}
+
+static void jr_scan_log_free(jr_scan_log *l)
+{
+	if (!l)
+		return;
+	for (unsigned i = 0; i < l->n_attach; i++)
+		free(l->attach[i].path);
+	free(l->attach);
+	free(l);
+}
+
+/* Keep a header problem on the entry (only failures cost memory). */
+static JET_ERR jr_scan_keep_error(jr_scan_entry *e, const jr_errinfo *hei)
+{
+	e->hdr_err = malloc(sizeof(*e->hdr_err));
+	if (!e->hdr_err)
+		return JET_errOutOfMemory;
+	*e->hdr_err = *hei;
+	return JET_errSuccess;
 }
 
 /* Parse the header of the kind the content announces. */
 static JET_ERR jr_scan_classify(jr_scan_entry *e, const uint8_t *buf,
 				size_t len)
 {
-	ese_loghdr *lh = NULL;
-	JET_ERR err;
+	ese_loghdr *lh;
+	jr_errinfo hei;
+	JET_ERR err = JET_errSuccess;
 
+	jr_errinfo_clear(&hei);
 	e->blank = true;
 	for (size_t i = 0; i < len && i < 4096; i++)
 		if (buf[i]) {
@@ -109,13 +138,10 @@ static JET_ERR jr_scan_classify(jr_scan_entry *e, const uint8_t *buf,
 		lh = malloc(sizeof(*lh));
 		if (!lh)
 			return JET_errOutOfMemory;
-		if (ese_loghdr_parse(buf, len, lh, &e->hdr_err) >= 0) {
+		if (ese_loghdr_parse(buf, len, lh, &hei) >= 0) {
 			e->log = calloc(1, sizeof(*e->log));
-			if (!e->log) {
-				free(lh);
-				return JET_errOutOfMemory;
-			}
-			jr_scan_log_from_hdr(lh, e->log);
+			err = e->log ? jr_scan_log_from_hdr(lh, e->log)
+				     : JET_errOutOfMemory;
 		}
 		free(lh);
 		break;
@@ -125,8 +151,7 @@ static JET_ERR jr_scan_classify(jr_scan_entry *e, const uint8_t *buf,
 		e->db = malloc(sizeof(*e->db));
 		if (!e->db)
 			return JET_errOutOfMemory;
-		err = ese_dbheader_read(buf, len, e->db, &e->hdr_err);
-		if (err < 0) {
+		if (ese_dbheader_read(buf, len, e->db, &hei) < 0) {
 			free(e->db);
 			e->db = NULL;
 		}
@@ -135,8 +160,7 @@ static JET_ERR jr_scan_classify(jr_scan_entry *e, const uint8_t *buf,
 		e->chk = malloc(sizeof(*e->chk));
 		if (!e->chk)
 			return JET_errOutOfMemory;
-		err = ese_checkpoint_read(buf, len, e->chk, &e->hdr_err);
-		if (err < 0) {
+		if (ese_checkpoint_read(buf, len, e->chk, &hei) < 0) {
 			free(e->chk);
 			e->chk = NULL;
 		}
@@ -144,7 +168,9 @@ static JET_ERR jr_scan_classify(jr_scan_entry *e, const uint8_t *buf,
 	default:
 		break;
 	}
-	return JET_errSuccess;
+	if (err >= 0 && hei.err != JET_errSuccess)
+		err = jr_scan_keep_error(e, &hei);
+	return err;
 }
 
 static void jr_scan_entry_free(jr_scan_entry *e)
@@ -153,7 +179,8 @@ static void jr_scan_entry_free(jr_scan_entry *e)
 		return;
 	free(e->path);
 	free(e->name);
-	free(e->log);
+	jr_scan_log_free(e->log);
+	free(e->hdr_err);
 	free(e->db);
 	free(e->chk);
 	free(e);

@@ -35,7 +35,15 @@ typedef enum {
 	JR_LOGNAME_CURRENT,   /* BASE + ".log" */
 } jr_logname_kind;
 
-/* The facts of a log header that sets are built from. */
+/* A database named in a log header's attach list. */
+typedef struct {
+	uint8_t dbid;
+	ese_signature sign_db;
+	char *path;                      /* UTF-8, scan-owned */
+} jr_scan_attach;
+
+/* The facts of a log header that sets are built from. A few hundred bytes
+ * per file: a set of many thousand small logs stays small in memory. */
 typedef struct {
 	uint32_t gen;
 	ese_signature sign_log;
@@ -50,11 +58,7 @@ typedef struct {
 	ese_lgpos lgpos_checkpoint;
 	uint64_t checksum_prev_log;
 	unsigned n_attach;
-	struct {
-		uint8_t dbid;
-		ese_signature sign_db;
-		char path[512];              /* UTF-8, possibly truncated */
-	} attach[ESE_ATTACH_MAX];
+	jr_scan_attach *attach;          /* n_attach entries, scan-owned */
 } jr_scan_log;
 
 typedef struct {
@@ -63,7 +67,7 @@ typedef struct {
 	uint64_t size;
 	uint32_t filetype;               /* JET_filetype* from the content */
 	bool blank;                      /* first 4 KiB all zero */
-	jr_errinfo hdr_err;              /* header problem (err 0: none) */
+	jr_errinfo *hdr_err;             /* header problem, or NULL: none */
 
 	/* Set for logs (filetype Log) whose header parsed: */
 	jr_logname_kind name_kind;
