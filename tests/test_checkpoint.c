@@ -124,6 +124,32 @@ static void test_round_trip(void **state)
 	}
 }
 
+/* Every byte of the fixed part and the attach area survives a round trip. */
+static void test_round_trip_every_byte(void **state)
+{
+	GRand *rnd = g_rand_new_with_seed(77);
+	uint8_t in[ESE_CHECKPOINT_SIZE], out[ESE_CHECKPOINT_SIZE];
+
+	(void)state;
+	for (int round = 0; round < 50; round++) {
+		memset(in, 0, sizeof in);
+		for (size_t i = 0; i < ESE_CHECKPOINT_ATTACH_OFFSET +
+				       ESE_CHECKPOINT_ATTACH_SIZE; i++)
+			in[i] = (uint8_t)g_rand_int_range(rnd, 0, 256);
+		in[647] &= (uint8_t)~ESE_CHECKPOINT_ATTACH_PRESENT;
+		jr_put_le32(in + 667, round % 2 ? ESE_FILETYPE_CHECKPOINT : 0);
+		ese_header_checksum_write(in, sizeof in);
+		assert_int_equal(ese_checkpoint_parse(in, sizeof in, &r.chk, NULL), 0);
+		assert_false(r.chk.tail_nonzero);
+		ese_checkpoint_write(&r.chk, out);
+		assert_memory_equal(in, out, sizeof in);
+	}
+	in[4000] = 1;
+	assert_int_equal(ese_checkpoint_parse(in, sizeof in, &r.chk, NULL), 0);
+	assert_true(r.chk.tail_nonzero);
+	g_rand_free(rnd);
+}
+
 static void test_attach_list(void **state)
 {
 	size_t len;
@@ -244,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_win11_dirty),
 		cmocka_unit_test(test_win10_clean),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip_every_byte),
 		cmocka_unit_test(test_attach_list),
 		cmocka_unit_test(test_damaged),
 	};

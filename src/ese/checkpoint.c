@@ -42,6 +42,7 @@
 #define DBMS_OFF_LOG_BUFFERS      539
 #define DBMS_OFF_CSEC_LGFILE      543
 #define DBMS_OFF_CACHE_SIZE_MAX   547
+#define DBMS_OFF_RESERVED         551
 
 /* ATTACHINFO, relative to its start. */
 #define AI_OFF_DBID               0
@@ -84,7 +85,7 @@ static void dbms_decode(const uint8_t *b, ese_dbms_param *d)
 	d->cache_size_max = jr_le32(b + DBMS_OFF_CACHE_SIZE_MAX);
 }
 
-/* The reserved tail of DBMS_PARAM is left as the caller zeroed it. */
+/* (The reserved tail is the caller's: ese_checkpoint.dbms_reserved.) */
 static void dbms_encode(const ese_dbms_param *d, uint8_t *b)
 {
 	path_encode(d->system_path, b + DBMS_OFF_SYSTEM_PATH);
@@ -248,6 +249,8 @@ JET_ERR ese_checkpoint_parse(const uint8_t *buf, size_t len,
 	ese_lgpos_parse(buf + OFF_LGPOS_CHECKPOINT, &out->lgpos_checkpoint);
 	ese_signature_parse(buf + OFF_SIGN_LOG, &out->sign_log);
 	dbms_decode(buf + OFF_DBMS, &out->dbms);
+	memcpy(out->dbms_reserved, buf + OFF_DBMS + DBMS_OFF_RESERVED,
+	       sizeof out->dbms_reserved);
 	ese_lgpos_parse(buf + OFF_LGPOS_FULL_BACKUP, &out->lgpos_full_backup);
 	ese_logtime_parse(buf + OFF_LOGTIME_FULL_BACKUP, &out->logtime_full_backup);
 	ese_lgpos_parse(buf + OFF_LGPOS_INC_BACKUP, &out->lgpos_inc_backup);
@@ -346,6 +349,8 @@ void ese_checkpoint_write(const ese_checkpoint *c,
 	ese_lgpos_write(&c->lgpos_checkpoint, buf + OFF_LGPOS_CHECKPOINT);
 	ese_signature_write(&c->sign_log, buf + OFF_SIGN_LOG);
 	dbms_encode(&c->dbms, buf + OFF_DBMS);
+	memcpy(buf + OFF_DBMS + DBMS_OFF_RESERVED, c->dbms_reserved,
+	       sizeof c->dbms_reserved);
 	ese_lgpos_write(&c->lgpos_full_backup, buf + OFF_LGPOS_FULL_BACKUP);
 	ese_logtime_write(&c->logtime_full_backup, buf + OFF_LOGTIME_FULL_BACKUP);
 	ese_lgpos_write(&c->lgpos_inc_backup, buf + OFF_LGPOS_INC_BACKUP);

@@ -90,6 +90,7 @@ typedef struct {
 	ese_lgpos lgpos_checkpoint;
 	ese_signature sign_log;
 	ese_dbms_param dbms;
+	uint8_t dbms_reserved[16];  /* DBMS_PARAM.rgbReserved (zero) */
 	ese_lgpos lgpos_full_backup;
 	ese_logtime logtime_full_backup;
 	ese_lgpos lgpos_inc_backup;
