@@ -58,6 +58,8 @@ struct set_walk {
 	uint64_t dbtime_not_increasing;
 	uint64_t preimages;
 	uint64_t preimage_problems;
+	uint64_t preimage_mismatch;   /* logged != required */
+	uint64_t split_levels_without_split;
 	uint64_t split_leaf_ops;      /* node records with dbtimeBefore nil */
 	/* transactions per procid: level, or -1 before the first record */
 	int level[65536];
@@ -174,6 +176,12 @@ static void check_page_record(struct set_walk *w, const lr_record *r)
 		if (s->preimage.len)
 			check_preimage(w, h, s->objid_fdp, s->preimage_flags,
 				       s->preimage);
+		/* Windows logged a pre-image exactly where ESE's redo
+		 * requires one */
+		if (lr_split_preimage_required(s) != (s->preimage.len != 0))
+			w->preimage_mismatch++;
+		if (s->pgno_new == 0)
+			w->split_levels_without_split++;
 	}
 }
 
@@ -247,6 +255,7 @@ static void assert_walk_common(const struct set_walk *w)
 	assert_int_equal(w->pgno_out_of_file, 0);
 	assert_int_equal(w->dbtime_not_increasing, 0);
 	assert_int_equal(w->preimage_problems, 0);
+	assert_int_equal(w->preimage_mismatch, 0);
 	assert_int_equal(w->level_errors, 0);
 	assert_int_equal(w->open_at_end, 0);
 	assert_true(w->page_records > 0);
@@ -276,6 +285,7 @@ static void test_real_win11_dirty(void **state)
 	/* 28 splits carry a leaf insert, logged with dbtimeBefore nil */
 	assert_int_equal(w->split_leaf_ops, 28);
 	assert_int_equal(w->preimages, 2);
+	assert_int_equal(w->split_levels_without_split, 28);
 	/* one outer transaction open when the set starts (session 10, whose
 	 * first record commits level 2 to 1), closed inside it */
 	assert_int_equal(w->open_at_start, 1);
@@ -903,6 +913,26 @@ static void test_built_multi_page_records(void **state)
 	jr_put_le32(split + 102, LR_PREIMAGE_XPRESS);
 	assert_int_equal(lr_decode(split, sizeof split, &r, NULL),
 			 JET_errLogFileCorrupt);
+
+	/* when a split level needs its pre-image */
+	lr_split s = { .pgno_new = 81, .splittype = LR_SPLIT_VERTICAL,
+		       .splitoper = LR_SPLITOPER_NONE };
+	assert_true(lr_split_preimage_required(&s));
+	s.splittype = LR_SPLIT_APPEND;
+	assert_false(lr_split_preimage_required(&s));
+	s.splittype = LR_SPLIT_RIGHT;
+	s.splitoper = LR_SPLITOPER_INSERT;
+	s.clines = 10;
+	s.iline_split = s.iline_oper = 9;        /* hot point: only the new */
+	assert_false(lr_split_preimage_required(&s));
+	s.iline_split = 8;                       /* old lines move too */
+	assert_true(lr_split_preimage_required(&s));
+	s.pgno_new = 0;                          /* the level does not split */
+	assert_false(lr_split_preimage_required(&s));
+	lr_merge mg = { .mergetype = LR_MERGE_PARTIAL_LEFT };
+	assert_true(lr_merge_preimage_required(&mg));
+	mg.mergetype = LR_MERGE_EMPTY_PAGE_T;
+	assert_false(lr_merge_preimage_required(&mg));
 }
 
 static void test_built_control_records(void **state)

@@ -647,6 +647,32 @@ static JET_ERR dec_split(const uint8_t *rec, size_t len, lr_record *r,
 	return check_preimage(rec, d->preimage_flags, cb_image, ei);
 }
 
+bool lr_split_preimage_required(const lr_split *s)
+{
+	if (s->pgno_new == 0)
+		return false;
+	switch (s->splittype) {
+	case LR_SPLIT_APPEND:
+		return false;
+	case LR_SPLIT_RIGHT:
+		/* a hot-point split, or a natural split moving only the new
+		 * node: nothing of the old page moves */
+		return !(s->splitoper == LR_SPLITOPER_INSERT &&
+			 s->iline_split == s->iline_oper &&
+			 s->clines > 0 && s->iline_split == s->clines - 1);
+	default:
+		return true;
+	}
+}
+
+bool lr_merge_preimage_required(const lr_merge *m)
+{
+	return m->mergetype == LR_MERGE_PARTIAL_RIGHT ||
+	       m->mergetype == LR_MERGE_FULL_RIGHT ||
+	       m->mergetype == LR_MERGE_PARTIAL_LEFT ||
+	       m->mergetype == LR_MERGE_FULL_LEFT;
+}
+
 static JET_ERR dec_merge(const uint8_t *rec, size_t len, lr_record *r,
 			 jr_errinfo *ei)
 {

@@ -291,8 +291,10 @@
  *   pgno does not (pgno reached disk after the split, pgnoNew did not):
  *   the page is replaced by the pre-image with its dbtime set back to
  *   dbtimeBefore (keeping the current page's FDP-delete flag), then the
- *   split is redone on both. A missing required pre-image in that case is
- *   JET_errDatabaseBufferDependenciesCorrupted in ESE. Stored as: Xpress
+ *   split is redone on both. ESE's redo fails with
+ *   JET_errDatabaseBufferDependenciesCorrupted (-255) on any split level
+ *   whose pre-image is required (lr_split_preimage_required) but absent,
+ *   whether or not it would be used. Stored as: Xpress
  *   (flags bit 1) of the possibly dehydrated (bit 0) page; with no flag
  *   bit it is the whole page. lr_preimage_expand() gives the page back.
  *   The old Split (27, LRSPLITOLD: the first 102 bytes, no flags, no
@@ -316,11 +318,13 @@
  *   leaf last; only the leaf record carries left/right/type), MacroCommit.
  *   Redo at MacroCommit (ErrLGRIRedoMerge, BTIPerformMerge): R3 on every
  *   page with its own dbtimeBefore; the destination is the left sibling
- *   for left merges and the right sibling for right merges; lines of pgno
- *   (from ilineMerge) move there; a full merge empties pgno and unlinks
- *   it; parents delete or re-key their node. Pre-image of pgno (only
- *   full/partial left/right merges): used when the destination needs redo
- *   but pgno does not, as for splits.
+ *   for left merges and the right sibling for right merges; right merges
+ *   move the lines of pgno from ilineMerge on (a full right merge: 0, all),
+ *   left merges the lines up to ilineMerge (a full left merge: the last
+ *   line, all); a full merge empties pgno and unlinks it; parents delete or
+ *   re-key their node. Pre-image of pgno (full/partial left/right merges,
+ *   lr_merge_preimage_required): used when the destination needs redo but
+ *   pgno does not, as for splits; missing when needed it is -255.
  *
  * PageMove (65), LRPAGEMOVE, 96 + cbPageHeader + cbPageTrailer
  *   0..31 LRPAGE_: pgno = source page, dbtimeBefore = source's before,
@@ -998,6 +1002,16 @@ JET_ERR lr_decode(const uint8_t *rec, size_t len, lr_record *out,
 /* The LRPAGE_ part of a decoded record, or NULL when it has none (NewPage
  * and RootPageMove carry their own fields, see lr_record). */
 const lr_page_hdr *lr_page_of(const lr_record *r);
+
+/* Whether ESE logs (and redo needs) the pre-image of this split level
+ * (FBTISplitPageBeforeImageRequired): levels that split (pgno_new != 0)
+ * of type vertical, or right unless the only line moving is an inserted
+ * last line (splitoper insert, iline_split == iline_oper == clines - 1). */
+bool lr_split_preimage_required(const lr_split *s);
+
+/* Whether a merge's leaf record needs its pre-image
+ * (FBTIMergePageBeforeImageRequired): full or partial, left or right. */
+bool lr_merge_preimage_required(const lr_merge *m);
 
 /* Entry i (< count) of an EmptyTree list. */
 void lr_empty_tree_page(const lr_empty_tree *t, uint32_t i, lr_empty_page *out);
