@@ -2002,8 +2002,6 @@ static void visit_merge(struct sink *s, const lr_merge *d)
 
 static void visit_fields(const lr_record *r, struct sink *s)
 {
-	const lr_page_hdr *h = lr_page_of(r);
-
 	switch (r->lrtyp) {
 	case ESE_LRTYP_INSERT: {
 		const lr_insert *d = &r->u.insert;
@@ -2427,7 +2425,6 @@ static void visit_fields(const lr_record *r, struct sink *s)
 			s->num(s, "cb", r->u.ignored.cb, false);
 		break;
 	}
-	(void)h;
 }
 
 /* ---- text sink ---- */

@@ -261,9 +261,11 @@
  *   102 4 flags             bit 0: pre-image dehydrated, bit 1: Xpress
  *   106 4 cbPageBeforeImage
  *   110   keyParent (cbKeyParent): separator key this level inserts into
- *         its parent, whose data is pgno (the parent's node that pointed
- *         to pgno now points to pgnoNew); prefixSplitOld, prefixSplitNew:
- *         the old and new prefix (tag 0) of pgno; then the pre-image.
+ *         its parent: the parent gets a new node (keyParent -> pgno) just
+ *         before its node that pointed to pgno, and that node now points
+ *         to pgnoNew (bt.cxx BTIInsertPgnoNewAndSetPgnoSplit); then
+ *         prefixSplitOld, prefixSplitNew: the old and new prefix (tag 0)
+ *         of pgno; then the pre-image.
  *   How a split is logged (bt.cxx ErrLGSplit): MacroBegin(dbtime), one
  *   Split2 per level from the top level down to the leaf, then for
  *   splitoper 1/2/3 the leaf operation as an Insert / Replace /
