@@ -137,6 +137,17 @@ static void test_ecc_bad_bit(void **state)
 			 ese_checksum_ecc(page, 4096, 9, true), 4096), -1);
 	assert_int_equal(ese_checksum_ecc_bad_bit(good ^ (1ull << 40), good, 4096), -1);
 	assert_int_equal(ese_checksum_ecc_bad_bit(good, good, 4096), -1);
+	/* the pattern of one flip at bit 70 is a data bit; at bit 14 it
+	 * would lie in the checksum field, which is not data */
+	uint64_t fake = good ^ ((uint64_t)(70u | ((~70u & 0x7fffu) << 16)) << 32) ^
+			(1u << 6);
+
+	assert_int_equal(ese_checksum_ecc_bad_bit(fake, good, 4096), 70);
+	fake = good ^ ((uint64_t)(14u | ((~14u & 0x7fffu) << 16)) << 32) ^ (1u << 14);
+	assert_int_equal(ese_checksum_ecc_bad_bit(fake, good, 4096), -1);
+	/* right code, but the XOR word differs in another column */
+	fake = good ^ ((uint64_t)(70u | ((~70u & 0x7fffu) << 16)) << 32) ^ (1u << 7);
+	assert_int_equal(ese_checksum_ecc_bad_bit(fake, good, 4096), -1);
 	/* a wrong page number alone changes only the XOR word */
 	assert_int_equal(ese_checksum_ecc_bad_bit(good, good ^ 1, 4096), -1);
 	g_rand_free(r);

@@ -312,8 +312,10 @@ uint64_t ese_checksum_ecc(const uint8_t *block, size_t len, uint32_t pgno,
 	return ((uint64_t)ecc << 32) | (uint32_t)(cols ^ pgno);
 }
 
-int64_t ese_checksum_ecc_bad_bit(uint64_t stored, uint64_t computed,
-				 size_t len)
+/* The bit a stored and a computed code disagree on, or -1; in a header
+ * block the first 64 bits are the checksum field, never data. */
+static int64_t ecc_bad_bit(uint64_t stored, uint64_t computed, size_t len,
+			   bool header_block)
 {
 	uint32_t decc = (uint32_t)(stored >> 32) ^ (uint32_t)(computed >> 32);
 	uint32_t dxor = (uint32_t)stored ^ (uint32_t)computed;
@@ -333,7 +335,15 @@ int64_t ese_checksum_ecc_bad_bit(uint64_t stored, uint64_t computed,
 	bit = decc & 0xffffu;
 	if (bit / 8 >= len || dxor != (uint32_t)1 << (bit % 32))
 		return -1;
+	if (header_block && bit < 64)
+		return -1;
 	return bit;
+}
+
+int64_t ese_checksum_ecc_bad_bit(uint64_t stored, uint64_t computed,
+				 size_t len)
+{
+	return ecc_bad_bit(stored, computed, len, true);
 }
 
 /* ---- headers ---- */
@@ -431,8 +441,8 @@ static void page_ecc_diagnose(size_t page_size, ese_page_checksum_result *res)
 
 		if (expected[i] == res->computed_blocks[i])
 			continue;
-		b = ese_checksum_ecc_bad_bit(expected[i],
-					     res->computed_blocks[i], cb);
+		b = ecc_bad_bit(expected[i], res->computed_blocks[i], cb,
+				i == 0);
 		if (b < 0 || (i == 0 && b == ESE_PAGE_NEW_CHECKSUM_BIT))
 			goto uncorrectable;
 		pb = b + (int64_t)(8 * cb * i);

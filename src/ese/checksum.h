@@ -111,14 +111,18 @@ uint32_t ese_checksum_xor(const uint8_t *block, size_t len);
 uint64_t ese_checksum_ecc(const uint8_t *block, size_t len, uint32_t pgno,
 			  bool header_block);
 
-/* Compare a stored and a computed ECC checksum of a block of len bytes:
- * returns the bit offset (within the block) of the single flipped bit that
- * explains the difference, or -1 when the difference is not one data bit
- * (equal values also give -1). This is ESE's FECCErrorIsCorrectable +
- * IbitCorrupted: the code difference must be b | ~b << 16 and the XOR words
- * must differ in exactly one bit - and here, stricter than ESE, in bit
- * b % 32, the only one a flip of bit b can change (so that a CORRECTABLE
- * verdict is always repaired by flipping the bit). */
+/* Compare a stored and a computed ECC checksum of a header block of len
+ * bytes (one that starts with its 8-byte checksum: a small page, block 0
+ * of a large page, a log segment): returns the bit offset (within the
+ * block) of the single flipped data bit that explains the difference, or
+ * -1 when the difference is not one data bit (equal values also give -1).
+ * This is ESE's FECCErrorIsCorrectable + IbitCorrupted: the code
+ * difference must be b | ~b << 16 and the XOR words must differ in exactly
+ * one bit - and here, stricter than ESE, in bit b % 32, the only one a
+ * flip of bit b can change, and b must not lie in the checksum field
+ * (bits 0..63), which is not data: so a CORRECTABLE verdict is always
+ * repaired by flipping the bit. (The format flag bit is not excluded
+ * here; ese_page_checksum_check excludes it.) */
 int64_t ese_checksum_ecc_bad_bit(uint64_t stored, uint64_t computed,
 				 size_t len);
 

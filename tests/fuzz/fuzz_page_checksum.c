@@ -30,8 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t ps = sizes[i];
 
 		/* the input, repeated to fill the page */
-		for (size_t off = 0; off < ps; off++)
-			page[off] = size ? data[off % size] : 0;
+		memset(page, 0, ps);
+		for (size_t off = 0; size && off < ps; off += size)
+			memcpy(page + off, data, size < ps - off ? size : ps - off);
 		ese_page_checksum_check(page, ps, pgno, &r);
 		if (r.status == ESE_CKSUM_CORRECTABLE) {
 			ese_page_checksum_result fixed;
