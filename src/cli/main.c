@@ -19,6 +19,8 @@ static const struct jr_command jr_commands[] = {
 	  "print the header of databases, checkpoints and logs (--records, --json)" },
 	{ "verify", jr_cmd_verify,
 	  "check checksums and the log generation chain of files or directories" },
+	{ "recover", jr_cmd_recover, "soft recovery (esentutl /r) of databases into new files" },
+	{ "check", jr_cmd_check, "structural integrity of databases (pages, trees, links, keys)" },
 };
 
 static void jr_usage(FILE *out)
