@@ -164,6 +164,148 @@ typedef struct {
 #define JET_filetypeFTL            6
 #define JET_filetypeFlushMap       7
 
+/* ---------------------------------------------------------------------
+ * Hard recovery of an external (streaming) backup
+ * ------------------------------------------------------------------- */
+
+/*
+ * JetExternalRestore2 - restore the databases of a backup taken with ESE's
+ * external backup API (JetBeginExternalBackup... : database copies whose
+ * headers carry backup information and end with a trailer page, plus the
+ * logs copied during the backup) into clean databases.
+ *
+ * Parameters (paths are UTF-8; every string and array stays the caller's):
+ *   szCheckpointFilePath  ESE keeps the restore's checkpoint here. We keep
+ *                         the replay position in memory and write no
+ *                         checkpoint; when not NULL it must be an existing
+ *                         directory.
+ *   szLogPath             the restore's working directory. Logs found here
+ *                         that continue the backup's (same base name and
+ *                         log signature, generations genHigh+1...) are
+ *                         rolled forward after them, as ESE does when its
+ *                         restore instance runs in the original log
+ *                         directory; when no restore map is given the
+ *                         restored databases are written here under their
+ *                         own names, and a relative szNewDatabaseName is
+ *                         relative to it. NULL means szBackupLogPath
+ *                         (then a restore map with absolute targets is
+ *                         needed: the backup directory is never written).
+ *   rgrstmap, crstfilemap the restore map: szDatabaseName names a
+ *                         database as the backup recorded it (a Windows
+ *                         path such as "C:\\Windows\\system32\\dhcp\\
+ *                         dhcp.mdb", a tail of it, its base name, or the
+ *                         copy's file name in the backup directory; case
+ *                         does not matter) and szNewDatabaseName the path
+ *                         of the restored copy. Databases not in the map
+ *                         are skipped. NULL / 0: every database of the
+ *                         backup directory, under its own name.
+ *   szBackupLogPath       the backup directory: the database copies and
+ *                         the logs read during the backup. Read only:
+ *                         nothing there is written, renamed or deleted.
+ *   pLogInfo              cbSize must be sizeof(JET_LOGINFO). ulGenLow /
+ *                         ulGenHigh: the log range of the backup; 0 takes
+ *                         it from the logs present (and then a generation
+ *                         a database needs outside them is -1811 naming
+ *                         the file). szBaseName: the logs' base name
+ *                         ("edb", "E00", "SRU" ...); "" when the backup
+ *                         directory holds one log set. Not changed.
+ *   szTargetInstanceName  deprecated in ESE; must be NULL.
+ *   szTargetInstanceLogPath, szTargetInstanceCheckpointPath
+ *                         both or neither: the log and checkpoint
+ *                         directories of the instance the databases
+ *                         belonged to. Its logs newer than genHigh (same
+ *                         base name and log signature) are rolled forward
+ *                         after the backup's; not when its logs show
+ *                         circular logging (ESE's rule: such logs are
+ *                         recycled).
+ *   pfn                   status callback, may be NULL: JET_snpRestore
+ *                         with JET_sntBegin, then JET_sntProgress (pv a
+ *                         JET_SNPROG whose cunitDone never decreases),
+ *                         then JET_sntComplete, or JET_sntFail when the
+ *                         restore fails after it began. A negative return
+ *                         stops the restore with that error.
+ *
+ * Result: every database selected is written at its target, CleanShutdown,
+ * with the backup information cleared as ESE clears it after a hard
+ * restore. The targets are built under a temporary name and renamed when
+ * complete: after a failure (or a crash) no partial target exists.
+ *
+ * Errors (ESE's numbers and meanings):
+ *   -1003 InvalidParameter    szTargetInstanceName not NULL; one target
+ *                             directory without the other; pLogInfo NULL,
+ *                             a cbSize other than sizeof(JET_LOGINFO), a
+ *                             base name not 3 letters or digits, genLow
+ *                             above genHigh; szBackupLogPath NULL; restore
+ *                             map: a negative count, a NULL map with a
+ *                             positive count, a map with count 0, more than
+ *                             14 entries, empty names, two entries with one
+ *                             old or one new name, a name matching two
+ *                             databases, two entries for one database, a
+ *                             new name that is a Windows path or no file
+ *                             name; two databases to one target.
+ *   -1023 InvalidPath         a directory parameter that is not a
+ *                             directory; a target whose directory is
+ *                             missing, that is a directory, lies in the
+ *                             backup directory or is an input file.
+ *   -1811 FileNotFound        a directory parameter that does not exist;
+ *                             no database or no log in the backup
+ *                             directory; a log generation of the restore
+ *                             range missing (the detail names the file); a
+ *                             map entry that matches no database.
+ *   -554 StartingRestoreLogTooHigh  a backup log below genLow, or a
+ *                             database needing logs below genLow.
+ *   -553 EndingRestoreLogTooLow     a backup log above genHigh, or a
+ *                             database needing logs above genHigh.
+ *   -555 GivenLogFileHasBadSignature, -556 GivenLogFileIsNotContiguous:
+ *                             the backup's logs are of two log sequences /
+ *                             do not chain by their creation times.
+ *   -615 RestoreOfNonBackupDatabase a selected database carries no backup
+ *                             information (recover it with soft recovery).
+ *   -1206 DatabaseCorrupted   a selected file is not a database, or its
+ *                             header is damaged in both copies.
+ *   -535 BadPatchPage         the trailer page fails its checksum.
+ *   -552 DatabasePatchFileMismatch  the trailer page is another database's
+ *                             or another backup's, or of another log
+ *                             sequence.
+ *   -539 DatabaseLogSetMismatch     a copy whose trailer was applied belongs
+ *                             to another log sequence.
+ *   -577 BadRestoreTargetInstance   ESE: the target instance is unknown or
+ *                             uses another base name. Here (no running
+ *                             instances): the target log directory holds no
+ *                             log of the base name, or its logs or
+ *                             checkpoint are of another log sequence.
+ *   -610 ExistingLogFileHasBadSignature, -611 ExistingLogFileIsNotContiguous
+ *                             the newer logs of the target instance or of
+ *                             szLogPath disagree in signature / do not
+ *                             continue the backup's logs.
+ *   -543 RequiredLogFilesMissing   a database requires generations beyond
+ *                             the last log of the restore.
+ *   -1080 RunningInOneInstanceMode  ESE: the process runs one instance and
+ *                             cannot start the restore's. We have no
+ *                             instances; the condition that carries the
+ *                             meaning "this restore cannot run beside the
+ *                             one already running" is another restore
+ *                             (thread or process) writing one of the same
+ *                             targets: its temporary file is locked.
+ *   -1011 OutOfMemory, -1022 DiskIO, -1808 DiskFull, -1032 FileAccessDenied.
+ *   -1000 TermInProgress      the restore was cancelled (job layer).
+ *   The log and replay errors of recovery (-501, -513, -514, -530, -531,
+ *   -566, -567, -500 ...) as the replay engine reports them.
+ *
+ * Thread safety: no global state; restores into different targets may run
+ * concurrently in one process.
+ */
+JET_ERR JetExternalRestore2(const char *szCheckpointFilePath,
+			    const char *szLogPath,
+			    JET_RSTMAP *rgrstmap,
+			    long crstfilemap,
+			    const char *szBackupLogPath,
+			    JET_LOGINFO *pLogInfo,
+			    const char *szTargetInstanceName,
+			    const char *szTargetInstanceLogPath,
+			    const char *szTargetInstanceCheckpointPath,
+			    JET_PFNSTATUS pfn);
+
 #ifdef __cplusplus
 }
 #endif

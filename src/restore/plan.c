@@ -278,12 +278,11 @@ static void jr_collect_recorded(const jr_logchain *c, jr_cand *cd)
 	for (unsigned k = 0; k < c->n; k++) {
 		const jr_scan_log *l = c->by_gen[k]->log;
 
-		for (unsigned a = 0; a < l->n_attach && a < ESE_ATTACH_MAX;
-		     a++) {
+		for (unsigned a = 0; a < l->n_attach; a++) {
 			bool dup = false;
 
 			if (!ese_signature_equal(&l->attach[a].sign_db, sig) ||
-			    !l->attach[a].path[0])
+			    !l->attach[a].path || !l->attach[a].path[0])
 				continue;
 			for (unsigned r = 0; r < cd->n_recorded; r++)
 				if (jr_path_equal_ci(cd->recorded[r],

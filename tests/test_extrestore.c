@@ -1,0 +1,879 @@
+/*
+ * test_extrestore.c - JetExternalRestore2 on streaming-backup sets built
+ * from the real Windows 11 SRUM set (tests/synth/backupset.h): each error of
+ * the manual (jetrestore.h) on its own minimal case, and what a restore
+ * leaves behind.
+ *
+ * The backup: SRUDB.dat of srum-win11-dirty with bkinfoFullCur {mark
+ * (0x59,1,0), genLow 0x59, genHigh 0} and the trailer page appended
+ * (genLow 0x59, genHigh 0x5C, min/max required 0x5C), logs
+ * SRU00059.log..SRU0005C.log (0x5C is the set's SRU.log).
+ *
+ * After every call: the backup directory is byte-for-byte unchanged, and
+ * a failed call left nothing in the target directory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "recover/recovery.h"
+#include "restore/extrestore.h"
+#include "synth/backupset.h"
+#include "testutil.h"
+
+#define SET "srum-win11-dirty"
+#define SRU_PATH "C:\\Windows\\system32\\SRU\\SRUDB.dat"
+#define PS 4096
+
+typedef struct {
+	char *root;       /* test directory */
+	char *bk;         /* backup directory */
+	char *out;        /* target (szLogPath) */
+	char *tgt;        /* target-instance log + checkpoint directory */
+	char *hash;       /* of the backup directory after building it */
+} fx;
+
+static gint cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* SHA-256 over the sorted names and contents of a directory's files. */
+static char *dir_hash(const char *dir)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+	char *out;
+
+	assert_non_null(d);
+	while ((n = g_dir_read_name(d)))
+		g_ptr_array_add(names, g_strdup(n));
+	g_dir_close(d);
+	g_ptr_array_sort(names, cmp_names);
+	for (unsigned i = 0; i < names->len; i++) {
+		char *p = g_build_filename(dir, names->pdata[i], NULL);
+		size_t len;
+		uint8_t *buf = jr_test_slurp(p, &len);
+
+		g_checksum_update(ck, names->pdata[i],
+				  (gssize)strlen(names->pdata[i]) + 1);
+		g_checksum_update(ck, buf, (gssize)len);
+		g_free(buf);
+		g_free(p);
+	}
+	out = g_strdup(g_checksum_get_string(ck));
+	g_checksum_free(ck);
+	g_ptr_array_free(names, TRUE);
+	return out;
+}
+
+static unsigned dir_count(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	unsigned n = 0;
+
+	if (!d)
+		return 0;
+	while (g_dir_read_name(d))
+		n++;
+	g_dir_close(d);
+	return n;
+}
+
+static void fx_init(fx *f, const char *name, uint32_t lo, uint32_t hi,
+		    bool target)
+{
+	jr_bkset_params bp;
+	jr_errinfo ei;
+
+	memset(f, 0, sizeof(*f));
+	f->root = jr_test_tmpdir(name);
+	f->bk = g_build_filename(f->root, "backup", NULL);
+	f->out = g_build_filename(f->root, "out", NULL);
+	assert_int_equal(g_mkdir(f->bk, 0755), 0);
+	assert_int_equal(g_mkdir(f->out, 0755), 0);
+	memset(&bp, 0, sizeof(bp));
+	bp.set_dir = jr_test_data(SET, NULL);
+	bp.db_name = "SRUDB.dat";
+	bp.base = "SRU";
+	bp.backup_dir = f->bk;
+	bp.gen_low = lo;
+	bp.gen_high = hi;
+	if (target) {
+		f->tgt = g_build_filename(f->root, "target", NULL);
+		assert_int_equal(g_mkdir(f->tgt, 0755), 0);
+		bp.target_dir = f->tgt;
+		bp.clear_circular = true;
+	}
+	jr_errinfo_clear(&ei);
+	if (jr_bkset_build(&bp, NULL, &ei) < 0)
+		fail_msg("backup set: %d %s", ei.err, ei.detail);
+	g_free((char *)bp.set_dir);
+	f->hash = dir_hash(f->bk);
+}
+
+static void fx_free(fx *f)
+{
+	g_free(f->root);
+	g_free(f->bk);
+	g_free(f->out);
+	g_free(f->tgt);
+	g_free(f->hash);
+}
+
+static char *fx_path(const fx *f, const char *dir, const char *name)
+{
+	return g_build_filename(dir ? dir : f->bk, name, NULL);
+}
+
+/* After a call: the evidence is untouched; a failure left nothing. */
+static void fx_after(const fx *f, JET_ERR err)
+{
+	char *h = dir_hash(f->bk);
+
+	assert_string_equal(h, f->hash);
+	g_free(h);
+	if (err < 0)
+		assert_int_equal(dir_count(f->out), 0);
+}
+
+static JET_LOGINFO li(uint32_t lo, uint32_t hi, const char *base)
+{
+	JET_LOGINFO l;
+
+	memset(&l, 0, sizeof(l));
+	l.cbSize = sizeof(l);
+	l.ulGenLow = lo;
+	l.ulGenHigh = hi;
+	snprintf(l.szBaseName, sizeof(l.szBaseName), "%s", base);
+	return l;
+}
+
+/* JetExternalRestore2 into f->out with the given range and map. */
+static JET_ERR restore(const fx *f, JET_RSTMAP *map, long n, uint32_t lo,
+		       uint32_t hi, bool target)
+{
+	JET_LOGINFO l = li(lo, hi, "SRU");
+	JET_ERR err;
+
+	err = JetExternalRestore2(f->out, f->out, map, n, f->bk, &l, NULL,
+				  target ? f->tgt : NULL,
+				  target ? f->tgt : NULL, NULL);
+	fx_after(f, err);
+	return err;
+}
+
+/* The same through jr_restore_run, for the error detail. */
+static JET_ERR restore_ei(const fx *f, uint32_t lo, uint32_t hi,
+			  bool target, jr_errinfo *ei)
+{
+	jr_restore_params p;
+	JET_ERR err;
+
+	memset(&p, 0, sizeof(p));
+	p.backup_dir = f->bk;
+	p.log_dir = f->out;
+	p.out_dir = f->out;
+	p.gen_low = lo;
+	p.gen_high = hi;
+	strcpy(p.base, "SRU");
+	if (target) {
+		p.target_log_dir = f->tgt;
+		p.target_checkpoint_dir = f->tgt;
+	}
+	jr_errinfo_clear(ei);
+	err = jr_restore_run(&p, NULL, ei);
+	fx_after(f, err);
+	return err;
+}
+
+/* ---- parameter rules (-1003, -1023, -1811) ---- */
+
+static void test_params(void **state)
+{
+	fx f;
+	JET_LOGINFO l = li(0, 0, "SRU");
+	JET_RSTMAP m = { (char *)"SRUDB.dat", (char *)"x.edb" };
+
+	(void)state;
+	fx_init(&f, "extrestore-params", 0, 0, false);
+	/* The deprecated target-instance name. */
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     "instance", NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	/* One target directory without the other, both ways. */
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     NULL, f.out, NULL, NULL),
+			 JET_errInvalidParameter);
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     NULL, NULL, f.out, NULL),
+			 JET_errInvalidParameter);
+	/* Map count rules. */
+	assert_int_equal(JetExternalRestore2(f.out, f.out, &m, -1, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 1, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	assert_int_equal(JetExternalRestore2(f.out, f.out, &m, 0, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	/* JET_LOGINFO: NULL, cbSize, base names. */
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, NULL,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	l.cbSize = sizeof(l) - 1;
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	l = li(0, 0, "S!U");
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	memcpy(l.szBaseName, "SRUx", 4);
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	l = li(0x5C, 0x59, "SRU");
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	/* No backup directory. */
+	l = li(0, 0, "SRU");
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, NULL, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidParameter);
+	fx_after(&f, -1);
+	fx_free(&f);
+}
+
+static void test_paths(void **state)
+{
+	fx f;
+	JET_LOGINFO l = li(0, 0, "SRU");
+	char *missing, *file;
+	JET_RSTMAP m;
+
+	(void)state;
+	fx_init(&f, "extrestore-paths", 0, 0, false);
+	missing = fx_path(&f, f.root, "no-such-dir");
+	file = fx_path(&f, NULL, "SRUDB.dat");
+	/* A backup directory that does not exist / is a file. */
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, missing,
+					     &l, NULL, NULL, NULL, NULL),
+			 JET_errFileNotFound);
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, file, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidPath);
+	/* Log and checkpoint directories that are files. */
+	assert_int_equal(JetExternalRestore2(f.out, file, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidPath);
+	assert_int_equal(JetExternalRestore2(file, f.out, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidPath);
+	/* A target in a directory that does not exist. */
+	m.szDatabaseName = (char *)SRU_PATH;
+	m.szNewDatabaseName = g_build_filename(missing, "x.edb", NULL);
+	assert_int_equal(JetExternalRestore2(f.out, f.out, &m, 1, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidPath);
+	g_free(m.szNewDatabaseName);
+	/* A target that is a directory. */
+	m.szNewDatabaseName = f.root;
+	assert_int_equal(JetExternalRestore2(f.out, f.out, &m, 1, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidPath);
+	/* No map and szLogPath the backup directory: the restored copy
+	 * would land in the backup directory, which is never written. */
+	assert_int_equal(JetExternalRestore2(NULL, f.bk, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidPath);
+	/* A target that is an input file. */
+	m.szNewDatabaseName = file;
+	assert_int_equal(JetExternalRestore2(f.out, f.out, &m, 1, f.bk, &l,
+					     NULL, NULL, NULL, NULL),
+			 JET_errInvalidPath);
+	fx_after(&f, -1);
+	g_free(missing);
+	g_free(file);
+	fx_free(&f);
+}
+
+/* ---- the backup's logs ---- */
+
+static void test_log_below_range(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+
+	(void)state;
+	fx_init(&f, "extrestore-554", 0x59, 0x5C, false);
+	/* SRU00059.log is below genLow 0x5A. */
+	assert_int_equal(restore(&f, NULL, 0, 0x5A, 0x5C, false),
+			 JET_errStartingRestoreLogTooHigh);
+	assert_int_equal(restore_ei(&f, 0x5A, 0x5C, false, &ei),
+			 JET_errStartingRestoreLogTooHigh);
+	assert_non_null(strstr(ei.detail, "SRU00059.log"));
+	fx_free(&f);
+}
+
+static void test_log_above_range(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+
+	(void)state;
+	fx_init(&f, "extrestore-553", 0x59, 0x5C, false);
+	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5B, false),
+			 JET_errEndingRestoreLogTooLow);
+	assert_int_equal(restore_ei(&f, 0x59, 0x5B, false, &ei),
+			 JET_errEndingRestoreLogTooLow);
+	assert_non_null(strstr(ei.detail, "SRU0005C.log"));
+	fx_free(&f);
+}
+
+static void test_db_needs_lower(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+	char *p;
+
+	(void)state;
+	/* The copy needs 0x59 (its trailer's genLow); the backup holds
+	 * 0x5A.. only. A range given: -554; taken from the logs: -1811
+	 * naming the missing file. */
+	fx_init(&f, "extrestore-554-db", 0x59, 0x5C, false);
+	p = fx_path(&f, NULL, "SRU00059.log");
+	assert_int_equal(g_unlink(p), 0);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	assert_int_equal(restore_ei(&f, 0x5A, 0x5C, false, &ei),
+			 JET_errStartingRestoreLogTooHigh);
+	assert_non_null(strstr(ei.detail, "0x59"));
+	assert_int_equal(restore_ei(&f, 0, 0, false, &ei),
+			 JET_errFileNotFound);
+	assert_non_null(strstr(ei.detail, "SRU00059.log"));
+	g_free(p);
+	fx_free(&f);
+}
+
+static void test_missing_generation(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+	char *p;
+
+	(void)state;
+	fx_init(&f, "extrestore-1811", 0x59, 0x5C, false);
+	p = fx_path(&f, NULL, "SRU0005B.log");
+	assert_int_equal(g_unlink(p), 0);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
+			 JET_errFileNotFound);
+	assert_int_equal(restore_ei(&f, 0x59, 0x5C, false, &ei),
+			 JET_errFileNotFound);
+	assert_non_null(strstr(ei.detail, "SRU0005B.log"));
+	/* The range from the logs present: the same gap. */
+	assert_int_equal(restore_ei(&f, 0, 0, false, &ei),
+			 JET_errFileNotFound);
+	assert_non_null(strstr(ei.detail, "SRU0005B.log"));
+	g_free(p);
+	fx_free(&f);
+}
+
+static void flip_sign(ese_loghdr *h, void *ctx)
+{
+	(void)ctx;
+	h->sign_log.random ^= 1;
+}
+
+static void shift_prev(ese_loghdr *h, void *ctx)
+{
+	(void)ctx;
+	h->tm_prev_gen.sec ^= 1;
+}
+
+static void test_log_signature_and_contiguity(void **state)
+{
+	fx f;
+	char *p;
+
+	(void)state;
+	fx_init(&f, "extrestore-555", 0x59, 0x5C, false);
+	p = fx_path(&f, NULL, "SRU0005B.log");
+	assert_int_equal(jr_bkset_edit_log_header(p, flip_sign, NULL, NULL), 0);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
+			 JET_errGivenLogFileHasBadSignature);
+	fx_free(&f);
+	g_free(p);
+
+	fx_init(&f, "extrestore-556", 0x59, 0x5C, false);
+	p = fx_path(&f, NULL, "SRU0005B.log");
+	assert_int_equal(jr_bkset_edit_log_header(p, shift_prev, NULL, NULL),
+			 0);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
+			 JET_errGivenLogFileIsNotContiguous);
+	fx_free(&f);
+	g_free(p);
+}
+
+/* ---- the database copies ---- */
+
+static void no_backup_info(ese_dbheader *h, void *ctx)
+{
+	(void)ctx;
+	memset(&h->bk_full_cur, 0, sizeof(h->bk_full_cur));
+	memset(&h->bk_snapshot_cur, 0, sizeof(h->bk_snapshot_cur));
+}
+
+static void test_non_backup_database(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+	char *p;
+
+	(void)state;
+	fx_init(&f, "extrestore-615", 0x59, 0x5C, false);
+	p = fx_path(&f, NULL, "SRUDB.dat");
+	assert_int_equal(jr_bkset_edit_db_header(p, no_backup_info, NULL,
+						 NULL), 0);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
+			 JET_errRestoreOfNonBackupDatabase);
+	assert_int_equal(restore_ei(&f, 0, 0, false, &ei),
+			 JET_errRestoreOfNonBackupDatabase);
+	assert_non_null(strstr(ei.detail, "SRUDB.dat"));
+	g_free(p);
+	fx_free(&f);
+}
+
+static void test_corrupt_database(void **state)
+{
+	fx f;
+	char *p, *jfm, *src;
+	JET_RSTMAP m;
+
+	(void)state;
+	fx_init(&f, "extrestore-1206", 0x59, 0x5C, false);
+	p = fx_path(&f, NULL, "SRUDB.dat");
+	/* dbtime (offset 16) damaged in both copies: no good header. */
+	assert_int_equal(jr_bkset_flip(p, 16, 0x01, NULL), 0);
+	assert_int_equal(jr_bkset_flip(p, PS + 16, 0x01, NULL), 0);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
+			 JET_errDatabaseCorrupted);
+	fx_free(&f);
+	g_free(p);
+
+	/* A file the map names that is not a database (the flush map). */
+	fx_init(&f, "extrestore-1206-map", 0x59, 0x5C, false);
+	src = jr_test_data(SET, "SRUDB.jfm");
+	jfm = fx_path(&f, NULL, "SRUDB.jfm");
+	jr_test_copy(src, jfm);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	m.szDatabaseName = (char *)"SRUDB.jfm";
+	m.szNewDatabaseName = (char *)"x.edb";
+	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false),
+			 JET_errDatabaseCorrupted);
+	g_free(src);
+	g_free(jfm);
+	fx_free(&f);
+}
+
+static void test_bad_trailer(void **state)
+{
+	fx f;
+	char *p;
+	struct stat st;
+
+	(void)state;
+	fx_init(&f, "extrestore-535", 0x59, 0x5C, false);
+	p = fx_path(&f, NULL, "SRUDB.dat");
+	assert_int_equal(stat(p, &st), 0);
+	/* One bit of the trailer's genHigh. */
+	assert_int_equal(jr_bkset_flip(p, (uint64_t)st.st_size - PS + 60,
+				       0x10, NULL), 0);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
+			 JET_errBadPatchPage);
+	g_free(p);
+	fx_free(&f);
+}
+
+static void other_db(ese_patchpage *pp, void *ctx)
+{
+	(void)ctx;
+	pp->sign_db.random ^= 0x100;
+}
+
+static void other_mark(ese_patchpage *pp, void *ctx)
+{
+	(void)ctx;
+	pp->bkinfo.lgpos_mark.isec++;
+}
+
+static void other_log(ese_patchpage *pp, void *ctx)
+{
+	(void)ctx;
+	pp->sign_log.random ^= 0x100;
+}
+
+static void test_trailer_mismatch(void **state)
+{
+	static const jr_bkset_trailer_edit edits[] = { other_db, other_mark,
+						       other_log };
+	static const char *const what[] = { "another database",
+					    "another backup",
+					    "another log sequence" };
+
+	(void)state;
+	for (unsigned i = 0; i < G_N_ELEMENTS(edits); i++) {
+		char name[64];
+		fx f;
+		char *p;
+		jr_errinfo ei;
+
+		snprintf(name, sizeof(name), "extrestore-552-%u", i);
+		fx_init(&f, name, 0x59, 0x5C, false);
+		p = fx_path(&f, NULL, "SRUDB.dat");
+		assert_int_equal(jr_bkset_edit_trailer(p, PS, edits[i], NULL,
+						       NULL), 0);
+		g_free(f.hash);
+		f.hash = dir_hash(f.bk);
+		assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
+				 JET_errDatabasePatchFileMismatch);
+		assert_int_equal(restore_ei(&f, 0, 0, false, &ei),
+				 JET_errDatabasePatchFileMismatch);
+		assert_non_null(strstr(ei.detail, what[i]));
+		g_free(p);
+		fx_free(&f);
+	}
+}
+
+/* ---- restore map errors ---- */
+
+static void test_map_errors(void **state)
+{
+	fx f;
+	JET_RSTMAP m[2];
+
+	(void)state;
+	fx_init(&f, "extrestore-map", 0x59, 0x5C, false);
+	m[0].szDatabaseName = (char *)SRU_PATH;
+	m[0].szNewDatabaseName = (char *)"a.edb";
+	m[1].szDatabaseName = (char *)"srudb.DAT";
+	m[1].szNewDatabaseName = (char *)"b.edb";
+	/* Two entries for one database. */
+	assert_int_equal(restore(&f, m, 2, 0x59, 0x5C, false),
+			 JET_errInvalidParameter);
+	/* Two entries with one old name. */
+	m[1].szDatabaseName = (char *)"c:/windows/system32/sru/srudb.dat";
+	assert_int_equal(restore(&f, m, 2, 0x59, 0x5C, false),
+			 JET_errInvalidParameter);
+	/* Two entries with one new name. */
+	m[1].szDatabaseName = (char *)"other.edb";
+	m[1].szNewDatabaseName = (char *)"a.edb";
+	assert_int_equal(restore(&f, m, 2, 0x59, 0x5C, false),
+			 JET_errInvalidParameter);
+	/* A name of no database of the backup. */
+	m[0].szDatabaseName = (char *)"C:\\Windows\\system32\\dhcp\\dhcp.mdb";
+	assert_int_equal(restore(&f, m, 1, 0x59, 0x5C, false),
+			 JET_errFileNotFound);
+	/* A Windows path as the target. */
+	m[0].szDatabaseName = (char *)SRU_PATH;
+	m[0].szNewDatabaseName = (char *)"C:\\restore\\SRUDB.dat";
+	assert_int_equal(restore(&f, m, 1, 0x59, 0x5C, false),
+			 JET_errInvalidParameter);
+	fx_free(&f);
+}
+
+/* ---- continuation: target instance and log directory ---- */
+
+static void test_target_instance_errors(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+	char *p, *empty;
+
+	(void)state;
+	/* Backup 0x59..0x5A; the target instance holds 0x5B, SRU.log (0x5C)
+	 * and SRU.chk. */
+	fx_init(&f, "extrestore-577", 0x59, 0x5A, true);
+
+	/* An empty target directory is no log set. */
+	empty = fx_path(&f, f.root, "empty");
+	assert_int_equal(g_mkdir(empty, 0755), 0);
+	{
+		JET_LOGINFO l = li(0x59, 0x5A, "SRU");
+
+		assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0,
+						     f.bk, &l, NULL, empty,
+						     empty, NULL),
+				 JET_errBadRestoreTargetInstance);
+		fx_after(&f, -1);
+	}
+	/* Its logs of another log sequence. */
+	p = fx_path(&f, f.tgt, "SRU0005B.log");
+	assert_int_equal(jr_bkset_edit_log_header(p, flip_sign, NULL, NULL), 0);
+	g_free(p);
+	p = fx_path(&f, f.tgt, "SRU.log");
+	assert_int_equal(jr_bkset_edit_log_header(p, flip_sign, NULL, NULL), 0);
+	assert_int_equal(restore_ei(&f, 0x59, 0x5A, true, &ei),
+			 JET_errBadRestoreTargetInstance);
+	assert_non_null(strstr(ei.detail, "another log sequence"));
+	/* Only one of them: the directory disagrees with itself. */
+	assert_int_equal(jr_bkset_edit_log_header(p, flip_sign, NULL, NULL), 0);
+	assert_int_equal(restore_ei(&f, 0x59, 0x5A, true, &ei),
+			 JET_errExistingLogFileHasBadSignature);
+	g_free(p);
+	g_free(empty);
+	fx_free(&f);
+}
+
+static void test_target_instance_gap(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+	char *p;
+
+	(void)state;
+	fx_init(&f, "extrestore-611", 0x59, 0x5A, true);
+	/* 0x5B missing: SRU.log (0x5C) does not continue the backup. */
+	p = fx_path(&f, f.tgt, "SRU0005B.log");
+	assert_int_equal(g_unlink(p), 0);
+	assert_int_equal(restore_ei(&f, 0x59, 0x5A, true, &ei),
+			 JET_errExistingLogFileIsNotContiguous);
+	assert_non_null(strstr(ei.detail, "SRU0005B.log"));
+	g_free(p);
+	fx_free(&f);
+}
+
+static void test_required_logs_missing(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+
+	(void)state;
+	/* The copy requires generations through 0x5C (its header's
+	 * genMaxRequired) but the backup ends at 0x5A and nothing rolls
+	 * forward. */
+	fx_init(&f, "extrestore-543", 0x59, 0x5A, false);
+	assert_int_equal(restore_ei(&f, 0x59, 0x5A, false, &ei),
+			 JET_errRequiredLogFilesMissing);
+	assert_non_null(strstr(ei.detail, "0x5C"));
+	fx_free(&f);
+}
+
+/* ---- concurrency: -1080 ---- */
+
+static void test_target_locked(void **state)
+{
+	fx f;
+	char *target, *tmp;
+	jr_errinfo ei;
+	int fd;
+
+	(void)state;
+	fx_init(&f, "extrestore-1080", 0x59, 0x5C, false);
+	/* Another restore holds the target's temporary file. */
+	target = fx_path(&f, f.out, "SRUDB.dat");
+	tmp = jr_restore_temp_path(target);
+	assert_non_null(tmp);
+	fd = open(tmp, O_RDWR | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	jr_errinfo_clear(&ei);
+	{
+		jr_restore_params p;
+
+		memset(&p, 0, sizeof(p));
+		p.backup_dir = f.bk;
+		p.log_dir = f.out;
+		assert_int_equal(jr_restore_run(&p, NULL, &ei),
+				 JET_errRunningInOneInstanceMode);
+	}
+	/* The other restore's file is left alone; no target appeared. */
+	assert_true(g_file_test(tmp, G_FILE_TEST_EXISTS));
+	assert_false(g_file_test(target, G_FILE_TEST_EXISTS));
+	close(fd);
+	g_unlink(tmp);
+	fx_after(&f, -1);
+	g_free(tmp);
+	g_free(target);
+	fx_free(&f);
+}
+
+/* ---- -1011 through the allocation hook ---- */
+
+struct alloc_budget {
+	int left;
+	unsigned calls;
+};
+
+static bool alloc_hook(size_t size, void *ctx)
+{
+	struct alloc_budget *b = ctx;
+
+	(void)size;
+	b->calls++;
+	return b->left-- > 0;
+}
+
+static void test_out_of_memory(void **state)
+{
+	fx f;
+	jr_restore_params p;
+	struct alloc_budget b;
+	jr_errinfo ei;
+	JET_ERR err;
+	int k;
+
+	(void)state;
+	fx_init(&f, "extrestore-1011", 0x59, 0x5C, false);
+	memset(&p, 0, sizeof(p));
+	p.backup_dir = f.bk;
+	p.log_dir = f.out;
+	p.alloc_hook = alloc_hook;
+	p.alloc_ctx = &b;
+	/* Fail the k-th allocation, for every k until the run gets past
+	 * all of them: each such run is -1011 and leaves nothing. */
+	for (k = 0; k < 1000; k++) {
+		b.left = k;
+		b.calls = 0;
+		jr_errinfo_clear(&ei);
+		err = jr_restore_run(&p, NULL, &ei);
+		fx_after(&f, err);
+		if ((int)b.calls <= k)
+			break;
+		assert_int_equal(err, JET_errOutOfMemory);
+	}
+	assert_true(k > 3);
+	assert_true(k < 1000);
+	fx_free(&f);
+}
+
+/* ---- successful restores ---- */
+
+static void test_restore_whole_set(void **state)
+{
+	fx f;
+	char *target;
+	ese_dbheader_read_result r;
+	jr_errinfo ei;
+	jr_restore_params p;
+	jr_restore_result res;
+
+	(void)state;
+	fx_init(&f, "extrestore-ok", 0x59, 0x5C, false);
+	memset(&p, 0, sizeof(p));
+	p.backup_dir = f.bk;
+	p.log_dir = f.out;
+	jr_errinfo_clear(&ei);
+	if (jr_restore_run(&p, &res, &ei) < 0)
+		fail_msg("restore: %d %s", ei.err, ei.detail);
+	fx_after(&f, 0);
+	target = fx_path(&f, f.out, "SRUDB.dat");
+	assert_int_equal(ese_dbheader_read_file(target, &r, NULL), 0);
+	assert_int_equal(r.hdr.state, JET_dbstateCleanShutdown);
+	assert_true(ese_bkinfo_is_zero(&r.hdr.bk_full_cur));
+	assert_int_equal(res.gen_low, 0x59);
+	assert_int_equal(res.gen_end, 0x5C);
+	g_free(target);
+	fx_free(&f);
+}
+
+/* The converted real set restores to what soft recovery makes of the
+ * original: every byte of the database equal, plus the zeroed trailer. */
+static void test_restore_equals_recover(void **state)
+{
+	fx f;
+	jr_recovery_opts o;
+	jr_recovery_summary sum;
+	jr_errinfo ei;
+	char *target, *soft_out, *db;
+	uint8_t *a, *b;
+	size_t la, lb;
+	JET_LOGINFO l = li(0x59, 0x5C, "SRU");
+
+	(void)state;
+	fx_init(&f, "extrestore-vs-recover", 0x59, 0x5C, false);
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, NULL), 0);
+	fx_after(&f, 0);
+
+	db = jr_test_data(SET, "SRUDB.dat");
+	soft_out = fx_path(&f, f.root, "soft");
+	jr_recovery_opts_init(&o);
+	o.db_path = db;
+	o.out_dir = soft_out;
+	jr_errinfo_clear(&ei);
+	if (jr_recover_database(&o, &sum, &ei) < 0)
+		fail_msg("recover: %d %s", ei.err, ei.detail);
+
+	target = fx_path(&f, f.out, "SRUDB.dat");
+	a = jr_test_slurp(target, &la);
+	b = jr_test_slurp(sum.out_path, &lb);
+	assert_int_equal(la, lb + PS);
+	for (size_t i = 0; i < PS; i++)
+		assert_int_equal(a[lb + i], 0);
+	for (size_t pg = 0; pg < lb / PS; pg++)
+		if (memcmp(a + pg * PS, b + pg * PS, PS) != 0)
+			fail_msg("page slot %zu differs", pg);
+	g_free(a);
+	g_free(b);
+	g_free(target);
+	g_free(soft_out);
+	g_free(db);
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_log_below_range),
+		cmocka_unit_test(test_log_above_range),
+		cmocka_unit_test(test_db_needs_lower),
+		cmocka_unit_test(test_missing_generation),
+		cmocka_unit_test(test_log_signature_and_contiguity),
+		cmocka_unit_test(test_non_backup_database),
+		cmocka_unit_test(test_corrupt_database),
+		cmocka_unit_test(test_bad_trailer),
+		cmocka_unit_test(test_trailer_mismatch),
+		cmocka_unit_test(test_map_errors),
+		cmocka_unit_test(test_target_instance_errors),
+		cmocka_unit_test(test_target_instance_gap),
+		cmocka_unit_test(test_required_logs_missing),
+		cmocka_unit_test(test_target_locked),
+		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_restore_whole_set),
+		cmocka_unit_test(test_restore_equals_recover),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
