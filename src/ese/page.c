@@ -152,8 +152,10 @@ JET_ERR ese_page_external_header(const ese_page_layout *lay,
 
 bool ese_page_is_blank(const ese_page_layout *lay, const uint8_t *page)
 {
-	for (uint32_t i = 0; i < lay->page_size; i++)
-		if (page[i])
+	static const uint8_t zero[1024];
+
+	for (uint32_t off = 0; off < lay->page_size; off += sizeof(zero))
+		if (memcmp(page + off, zero, sizeof(zero)))
 			return false;
 	return true;
 }

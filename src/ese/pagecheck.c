@@ -173,17 +173,11 @@ static bool check_header(check_ctx *c, const ese_page_layout *lay,
 }
 
 /* Mark bytes [ib, ib + cb) used; true when one was used already. */
-static bool mark_used(uint8_t *bitmap, unsigned ib, unsigned cb)
+static bool mark_used(uint8_t *used, unsigned ib, unsigned cb)
 {
-	bool overlap = false;
+	bool overlap = memchr(used + ib, 1, cb) != NULL;
 
-	for (unsigned i = ib; i < ib + cb; i++) {
-		uint8_t bit = (uint8_t)(1u << (i & 7));
-
-		if (bitmap[i >> 3] & bit)
-			overlap = true;
-		bitmap[i >> 3] |= bit;
-	}
+	memset(used + ib, 1, cb);
 	return overlap;
 }
 
@@ -192,13 +186,13 @@ static bool mark_used(uint8_t *bitmap, unsigned ib, unsigned cb)
 static bool check_tags(check_ctx *c, const ese_page_layout *lay,
 		       const uint8_t *page, const ese_page_header *h)
 {
-	uint8_t bitmap[32768 / 8];   /* one bit per data-area byte */
+	uint8_t used[32768];         /* one byte per data-area byte */
 	uint32_t data_end = lay->data_size -
 			    (uint32_t)ESE_TAG_SIZE * h->itag_mic_free;
 	uint32_t cb_total = 0;
 	bool lines_ok = true;
 
-	memset(bitmap, 0, sizeof(bitmap));
+	memset(used, 0, lay->data_size);
 	for (unsigned itag = 0; itag < h->itag_mic_free; itag++) {
 		uint16_t cbw, ibw;
 		unsigned cb, ib;
@@ -227,7 +221,7 @@ static bool check_tags(check_ctx *c, const ese_page_layout *lay,
 			lines_ok = false;
 			continue;
 		}
-		if (mark_used(bitmap, ib, cb))
+		if (mark_used(used, ib, cb))
 			problem(c, ESE_PGCHK_OVERLAP, (int)itag,
 				"tag %u (ib %u, cb %u) overlaps another line",
 				itag, ib, cb);

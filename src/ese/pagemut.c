@@ -381,7 +381,7 @@ typedef struct {
 static JET_ERR page_sound(const ese_page_layout *lay, uint8_t *page,
 			  page_state *st, jr_errinfo *ei)
 {
-	uint8_t used[32768 / 8];
+	uint8_t used[32768];         /* one byte per data-area byte */
 	unsigned data_end;
 	uint32_t cb_total = 0;
 
@@ -406,7 +406,7 @@ static JET_ERR page_sound(const ese_page_layout *lay, uint8_t *page,
 		return jr_fail(ei, JET_errDatabaseCorrupted,
 			       "ibMicFree %u runs into the tag array (%u)",
 			       st->ib_mic_free, data_end);
-	memset(used, 0, sizeof(used));
+	memset(used, 0, lay->data_size);
 	for (unsigned itag = 0; itag < st->ntags; itag++) {
 		unsigned cb = tag_cb(lay, page, itag);
 		unsigned ib = tag_ib(lay, page, itag);
@@ -419,13 +419,11 @@ static JET_ERR page_sound(const ese_page_layout *lay, uint8_t *page,
 				       "tag %u (ib %u, cb %u) ends beyond "
 				       "ibMicFree %u", itag, ib, cb,
 				       st->ib_mic_free);
-		for (unsigned i = ib; i < ib + cb; i++) {
-			if (used[i >> 3] & (1u << (i & 7)))
-				return jr_fail(ei, JET_errDatabaseCorrupted,
-					       "tag %u (ib %u, cb %u) overlaps "
-					       "another line", itag, ib, cb);
-			used[i >> 3] |= (uint8_t)(1u << (i & 7));
-		}
+		if (memchr(used + ib, 1, cb))
+			return jr_fail(ei, JET_errDatabaseCorrupted,
+				       "tag %u (ib %u, cb %u) overlaps another "
+				       "line", itag, ib, cb);
+		memset(used + ib, 1, cb);
 	}
 	if (cb_total + st->cb_free + ESE_TAG_SIZE * st->ntags != lay->data_size)
 		return jr_fail(ei, JET_errDatabaseCorrupted,
