@@ -851,6 +851,399 @@ static void test_restore_equals_recover(void **state)
 	fx_free(&f);
 }
 
+/* The bytes of a restore of the whole converted set (no map), made once. */
+static uint8_t *g_ref;
+static size_t g_ref_len;
+
+static const uint8_t *reference(size_t *len)
+{
+	if (!g_ref) {
+		fx f;
+		char *t;
+		JET_LOGINFO l = li(0x59, 0x5C, "SRU");
+
+		fx_init(&f, "extrestore-ref", 0x59, 0x5C, false);
+		assert_int_equal(JetExternalRestore2(NULL, f.out, NULL, 0,
+						     f.bk, &l, NULL, NULL,
+						     NULL, NULL), 0);
+		t = fx_path(&f, f.out, "SRUDB.dat");
+		g_ref = jr_test_slurp(t, &g_ref_len);
+		g_free(t);
+		fx_free(&f);
+	}
+	*len = g_ref_len;
+	return g_ref;
+}
+
+static void assert_is_reference(const char *path)
+{
+	size_t lr, la;
+	const uint8_t *r = reference(&lr);
+	uint8_t *a = jr_test_slurp(path, &la);
+
+	assert_int_equal(la, lr);
+	assert_memory_equal(a, r, lr);
+	g_free(a);
+}
+
+/* ---- status callback ---- */
+
+struct status_log {
+	JET_SNT snt[4096];
+	uint32_t done[4096], total[4096];
+	unsigned n;
+	int stop_after;          /* return an error at this progress call */
+};
+static struct status_log g_status;
+
+static JET_ERR record_status(JET_SESID sesid, JET_SNP snp, JET_SNT snt,
+			     void *pv)
+{
+	struct status_log *s = &g_status;
+	const JET_SNPROG *pr = pv;
+
+	assert_int_equal(sesid, 0);
+	assert_int_equal(snp, JET_snpRestore);
+	if (s->n < G_N_ELEMENTS(s->snt)) {
+		s->snt[s->n] = snt;
+		if (snt == JET_sntProgress) {
+			assert_non_null(pr);
+			assert_int_equal(pr->cbStruct, sizeof(JET_SNPROG));
+			s->done[s->n] = pr->cunitDone;
+			s->total[s->n] = pr->cunitTotal;
+		} else {
+			assert_null(pv);
+		}
+		s->n++;
+	}
+	if (snt == JET_sntProgress && s->stop_after && --s->stop_after == 0)
+		return JET_errDiskFull;
+	return 0;
+}
+
+static void test_status_sequence(void **state)
+{
+	fx f;
+	JET_LOGINFO l = li(0, 0, "");
+	struct status_log *s = &g_status;
+	unsigned progress = 0;
+	char *t;
+
+	(void)state;
+	fx_init(&f, "extrestore-status", 0x59, 0x5C, false);
+	memset(s, 0, sizeof(*s));
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, record_status),
+			 0);
+	fx_after(&f, 0);
+	assert_true(s->n >= 4);
+	assert_int_equal(s->snt[0], JET_sntBegin);
+	assert_int_equal(s->snt[s->n - 1], JET_sntComplete);
+	for (unsigned i = 1; i + 1 < s->n; i++) {
+		assert_int_equal(s->snt[i], JET_sntProgress);
+		assert_true(s->done[i] <= s->total[i]);
+		assert_int_equal(s->total[i], s->total[1]);
+		if (i > 1)
+			assert_true(s->done[i] >= s->done[i - 1]);
+		progress++;
+	}
+	/* Copy (2.4 MiB) and replay (4 logs of 64 KiB) both report. */
+	assert_true(progress >= 3);
+	assert_true(s->done[s->n - 2] > s->done[1]);
+	t = fx_path(&f, f.out, "SRUDB.dat");
+	assert_is_reference(t);
+	g_free(t);
+
+	/* A callback's error stops the restore: that error, Fail last,
+	 * nothing left. */
+	memset(s, 0, sizeof(*s));
+	s->stop_after = 2;
+	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
+					     NULL, NULL, NULL, record_status),
+			 JET_errDiskFull);
+	assert_int_equal(s->snt[0], JET_sntBegin);
+	assert_int_equal(s->snt[s->n - 1], JET_sntFail);
+	g_unlink(t = fx_path(&f, f.out, "SRUDB.dat"));
+	g_free(t);
+	fx_after(&f, -1);
+	fx_free(&f);
+}
+
+/* ---- restore map cases ---- */
+
+static void test_map_rename_relocate(void **state)
+{
+	fx f;
+	JET_RSTMAP m;
+	char *elsewhere, *t;
+
+	(void)state;
+	fx_init(&f, "extrestore-map-ok", 0x59, 0x5C, false);
+	/* Rename, relative to szLogPath, named by a Windows path written
+	 * in other case than the logs record it. */
+	m.szDatabaseName = (char *)"c:\\WINDOWS\\System32\\sru\\srudb.DAT";
+	m.szNewDatabaseName = (char *)"renamed.edb";
+	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false), 0);
+	assert_int_equal(dir_count(f.out), 1);
+	t = fx_path(&f, f.out, "renamed.edb");
+	assert_is_reference(t);
+	g_free(t);
+	/* Relocate: an absolute path in another directory. */
+	elsewhere = fx_path(&f, f.root, "elsewhere");
+	assert_int_equal(g_mkdir(elsewhere, 0755), 0);
+	t = g_build_filename(elsewhere, "SRUDB.dat", NULL);
+	m.szDatabaseName = (char *)"SRUDB.dat";
+	m.szNewDatabaseName = t;
+	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false), 0);
+	assert_int_equal(dir_count(elsewhere), 1);
+	assert_is_reference(t);
+	g_free(t);
+	g_free(elsewhere);
+	fx_free(&f);
+}
+
+static void other_db_hdr(ese_dbheader *h, void *ctx)
+{
+	(void)ctx;
+	h->sign_db.random ^= 0x5a5a;
+}
+
+static void test_map_one_of_two(void **state)
+{
+	fx f;
+	jr_bkset_params bp;
+	JET_RSTMAP m;
+	char *second, *t;
+	ese_dbheader_read_result r;
+
+	(void)state;
+	fx_init(&f, "extrestore-map-two", 0x59, 0x5C, false);
+	/* A second database in the backup: another copy under another name
+	 * and signature (the logs know nothing of it). */
+	memset(&bp, 0, sizeof(bp));
+	bp.set_dir = jr_test_data(SET, NULL);
+	bp.db_name = "SRUDB.dat";
+	bp.base = "SRU";
+	bp.backup_dir = f.bk;
+	bp.copy_name = "second.edb";
+	assert_int_equal(jr_bkset_build(&bp, NULL, NULL), 0);
+	g_free((char *)bp.set_dir);
+	second = fx_path(&f, NULL, "second.edb");
+	assert_int_equal(jr_bkset_edit_db_header(second, other_db_hdr, NULL,
+						 NULL), 0);
+	assert_int_equal(jr_bkset_edit_trailer(second, PS, other_db, NULL,
+					       NULL), 0);
+	{
+		/* other_db flips 0x100 of the trailer's; match the header. */
+		ese_dbheader_read_result hr;
+		ese_patchpage pp;
+		uint8_t *buf;
+		size_t len;
+
+		assert_int_equal(ese_dbheader_read_file(second, &hr, NULL), 0);
+		buf = jr_test_slurp(second, &len);
+		(void)ese_patchpage_parse(buf + len - PS, PS, &pp, NULL);
+		pp.sign_db = hr.hdr.sign_db;
+		assert_int_equal(ese_patchpage_write(&pp, buf + len - PS, PS),
+				 0);
+		jr_test_spit(second, buf, len);
+		g_free(buf);
+	}
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+
+	/* Only SRUDB.dat, by its recorded path. */
+	m.szDatabaseName = (char *)SRU_PATH;
+	m.szNewDatabaseName = (char *)"first.edb";
+	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false), 0);
+	assert_int_equal(dir_count(f.out), 1);
+	t = fx_path(&f, f.out, "first.edb");
+	assert_is_reference(t);
+	g_unlink(t);
+	g_free(t);
+	/* Only the other one, by its file name. */
+	m.szDatabaseName = (char *)"SECOND.EDB";
+	m.szNewDatabaseName = (char *)"2.edb";
+	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false), 0);
+	assert_int_equal(dir_count(f.out), 1);
+	t = fx_path(&f, f.out, "2.edb");
+	assert_int_equal(ese_dbheader_read_file(t, &r, NULL), 0);
+	assert_int_equal(r.hdr.state, JET_dbstateCleanShutdown);
+	assert_true(ese_bkinfo_is_zero(&r.hdr.bk_full_cur));
+	g_unlink(t);
+	g_free(t);
+	/* No map: both, under their own names. */
+	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false), 0);
+	assert_int_equal(dir_count(f.out), 2);
+	g_free(second);
+	fx_free(&f);
+}
+
+/* ---- target instance: roll forward ---- */
+
+static void test_target_roll_forward(void **state)
+{
+	fx f;
+	char *t;
+	jr_errinfo ei;
+	jr_restore_params p;
+	jr_restore_result res;
+
+	(void)state;
+	/* The backup ends at 0x5A; the instance kept 0x5B and SRU.log. The
+	 * result is the whole set's. */
+	fx_init(&f, "extrestore-roll", 0x59, 0x5A, true);
+	memset(&p, 0, sizeof(p));
+	p.backup_dir = f.bk;
+	p.log_dir = f.out;
+	p.gen_low = 0x59;
+	p.gen_high = 0x5A;
+	p.target_log_dir = f.tgt;
+	p.target_checkpoint_dir = f.tgt;
+	jr_errinfo_clear(&ei);
+	if (jr_restore_run(&p, &res, &ei) < 0)
+		fail_msg("restore: %d %s", ei.err, ei.detail);
+	fx_after(&f, 0);
+	assert_int_equal(res.gen_high, 0x5A);
+	assert_int_equal(res.gen_end, 0x5C);
+	t = fx_path(&f, f.out, "SRUDB.dat");
+	assert_is_reference(t);
+	g_free(t);
+	fx_free(&f);
+}
+
+static void test_target_circular(void **state)
+{
+	fx f;
+	jr_bkset_params bp;
+	jr_errinfo ei;
+
+	(void)state;
+	/* Windows' own logs: circular logging on. No roll-forward, so the
+	 * database's requirement (through 0x5C) is not met. */
+	fx_init(&f, "extrestore-circular", 0x59, 0x5A, false);
+	f.tgt = g_build_filename(f.root, "target", NULL);
+	assert_int_equal(g_mkdir(f.tgt, 0755), 0);
+	memset(&bp, 0, sizeof(bp));
+	bp.set_dir = jr_test_data(SET, NULL);
+	bp.db_name = "SRUDB.dat";
+	bp.base = "SRU";
+	bp.backup_dir = f.tgt;      /* (the copy there is ignored) */
+	bp.gen_low = 0x5B;
+	bp.gen_high = 0x5C;
+	assert_int_equal(jr_bkset_build(&bp, NULL, NULL), 0);
+	g_free((char *)bp.set_dir);
+	assert_int_equal(restore_ei(&f, 0x59, 0x5A, true, &ei),
+			 JET_errRequiredLogFilesMissing);
+	assert_non_null(strstr(ei.detail, "circular"));
+	fx_free(&f);
+}
+
+/* ---- failures during the replay leave nothing ---- */
+
+static void test_failure_mid_replay(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+	char *p;
+
+	(void)state;
+	fx_init(&f, "extrestore-mid", 0x59, 0x5C, false);
+	/* A byte inside the third segment of 0x5B: the headers are sound,
+	 * so the plan passes and the copy is made; the reader fails. */
+	p = fx_path(&f, NULL, "SRU0005B.log");
+	assert_int_equal(jr_bkset_flip(p, 3 * 4096 + 700, 0x40, NULL), 0);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	assert_int_equal(restore_ei(&f, 0x59, 0x5C, false, &ei),
+			 JET_errLogFileCorrupt);
+	assert_non_null(strstr(ei.detail, "5B"));
+	g_free(p);
+	fx_free(&f);
+}
+
+static JET_ERR cancel_on_progress(JET_SNT snt, const jr_restore_progress *pr,
+				  void *ctx)
+{
+	atomic_bool *cancel = ctx;
+
+	if (snt == JET_sntProgress && pr->phase && !strcmp(pr->phase, "redo"))
+		atomic_store(cancel, true);
+	return 0;
+}
+
+static void test_cancel(void **state)
+{
+	fx f;
+	jr_restore_params p;
+	atomic_bool cancel = false;
+	jr_errinfo ei;
+
+	(void)state;
+	fx_init(&f, "extrestore-cancel", 0x59, 0x5C, false);
+	memset(&p, 0, sizeof(p));
+	p.backup_dir = f.bk;
+	p.log_dir = f.out;
+	p.cancel = &cancel;
+	p.status = cancel_on_progress;
+	p.status_ctx = &cancel;
+	jr_errinfo_clear(&ei);
+	assert_int_equal(jr_restore_run(&p, NULL, &ei), JET_errTermInProgress);
+	fx_after(&f, -1);
+	fx_free(&f);
+}
+
+/* ---- two restores at once in one process ---- */
+
+struct job {
+	const char *bk;
+	char *out;
+	JET_ERR err;
+};
+
+static gpointer restore_thread(gpointer data)
+{
+	struct job *j = data;
+	JET_LOGINFO l = li(0x59, 0x5C, "SRU");
+
+	j->err = JetExternalRestore2(NULL, j->out, NULL, 0, j->bk, &l, NULL,
+				     NULL, NULL, NULL);
+	return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+	fx f;
+	struct job j[2];
+	GThread *t[2];
+
+	(void)state;
+	fx_init(&f, "extrestore-threads", 0x59, 0x5C, false);
+	for (int i = 0; i < 2; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "out%d", i);
+		j[i].bk = f.bk;
+		j[i].out = fx_path(&f, f.root, name);
+		assert_int_equal(g_mkdir(j[i].out, 0755), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		t[i] = g_thread_new("restore", restore_thread, &j[i]);
+	for (int i = 0; i < 2; i++) {
+		char *p;
+
+		g_thread_join(t[i]);
+		assert_int_equal(j[i].err, 0);
+		assert_int_equal(dir_count(j[i].out), 1);
+		p = g_build_filename(j[i].out, "SRUDB.dat", NULL);
+		assert_is_reference(p);
+		g_free(p);
+		g_free(j[i].out);
+	}
+	fx_after(&f, 0);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -873,7 +1266,17 @@ int main(void)
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_restore_whole_set),
 		cmocka_unit_test(test_restore_equals_recover),
+		cmocka_unit_test(test_status_sequence),
+		cmocka_unit_test(test_map_rename_relocate),
+		cmocka_unit_test(test_map_one_of_two),
+		cmocka_unit_test(test_target_roll_forward),
+		cmocka_unit_test(test_target_circular),
+		cmocka_unit_test(test_failure_mid_replay),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_concurrent),
 	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	g_free(g_ref);
+	return rc;
 }
