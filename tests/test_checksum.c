@@ -145,6 +145,10 @@ static void test_ecc_bad_bit(void **state)
 	assert_int_equal(ese_checksum_ecc_bad_bit(fake, good, 4096), 70);
 	fake = good ^ ((uint64_t)(14u | ((~14u & 0x7fffu) << 16)) << 32) ^ (1u << 14);
 	assert_int_equal(ese_checksum_ecc_bad_bit(fake, good, 4096), -1);
+	/* a stored code with a bit no 4 KiB block can have (bit 31) */
+	fake = good ^ ((uint64_t)(0x80000000u | 70u | ((~70u & 0x7fffu) << 16)) << 32) ^
+	       (1u << 6);
+	assert_int_equal(ese_checksum_ecc_bad_bit(fake, good, 4096), -1);
 	/* right code, but the XOR word differs in another column */
 	fake = good ^ ((uint64_t)(70u | ((~70u & 0x7fffu) << 16)) << 32) ^ (1u << 7);
 	assert_int_equal(ese_checksum_ecc_bad_bit(fake, good, 4096), -1);

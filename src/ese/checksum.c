@@ -324,8 +324,11 @@ static int64_t ecc_bad_bit(uint64_t stored, uint64_t computed, size_t len,
 
 	if (len == 0 || len > 8192)
 		return -1;
-	/* One flipped data bit at b changes the code by b | ~b << 16. */
-	if ((((decc >> 16) ^ decc) & mask) != mask)
+	/* One flipped data bit at b changes the code by b | ~b << 16, both
+	 * halves within the mask (ESE does not check the bits above it;
+	 * they are never set in a code of this block size). */
+	if ((((decc >> 16) ^ decc) & mask) != mask ||
+	    (decc & ~(mask | mask << 16)) != 0)
 		return -1;
 	/* ... and the XOR word by exactly one bit (ESE's test), which must
 	 * be the column of b: otherwise flipping b cannot repair the block

@@ -119,7 +119,8 @@ uint64_t ese_checksum_ecc(const uint8_t *block, size_t len, uint32_t pgno,
  * This is ESE's FECCErrorIsCorrectable + IbitCorrupted: the code
  * difference must be b | ~b << 16 and the XOR words must differ in exactly
  * one bit - and here, stricter than ESE, in bit b % 32, the only one a
- * flip of bit b can change, and b must not lie in the checksum field
+ * flip of bit b can change, the code bits above log2(8 * len) must agree,
+ * and b must not lie in the checksum field
  * (bits 0..63), which is not data: so a CORRECTABLE verdict is always
  * repaired by flipping the bit. (The format flag bit is not excluded
  * here; ese_page_checksum_check excludes it.) */
