@@ -776,6 +776,58 @@ static void test_line_flags(void **state)
 	assert_sound(lay, page, 168);
 }
 
+/* Emptying a page the way the node layer does (prefix set to nothing,
+ * then every line deleted) gives exactly the 147 empty pages of the win11
+ * database: one tag, cbFree 4052, ibMicFree 0 (Delete_'s empty-page rule),
+ * and tag 0 still pointing where the prefix was (18 of them not at 0). */
+static void test_empty_page_like_esent(void **state)
+{
+	const ese_page_layout *lay = lay4k();
+	pagetest_db db;
+	uint32_t empty = 0, stale_ib = 0;
+	uint8_t page[4096];
+	ese_data none = { NULL, 0 };
+	ese_line ext, ext_before;
+
+	(void)state;
+	pagetest_db_load("srum-win11-dirty", &db);
+	for (uint32_t pgno = 1; pgno <= db.npages; pgno++) {
+		const uint8_t *p = pagetest_page(&db, pgno);
+		ese_page_header h;
+
+		if (ese_page_is_blank(lay, p))
+			continue;
+		ese_page_header_read(lay, p, &h);
+		if (!(h.flags & ESE_PGF_EMPTY))
+			continue;
+		empty++;
+		assert_int_equal(h.itag_mic_free, 1);
+		assert_int_equal(h.cb_free, 4052);
+		assert_int_equal(h.ib_mic_free, 0);
+		ese_page_external_header(lay, p, &ext, NULL);
+		assert_int_equal(ext.cb, 0);
+		stale_ib += ext.ib != 0;
+	}
+	assert_int_equal(empty, 147);
+	assert_int_equal(stale_ib, 18);
+
+	/* page 168: a full leaf with a 19-byte prefix */
+	memcpy(page, pagetest_page(&db, 168), sizeof(page));
+	pagetest_db_free(&db);
+	ese_page_external_header(lay, page, &ext_before, NULL);
+	assert_int_equal(ext_before.cb, 19);
+	assert_int_equal(ese_page_set_external_header(lay, page, &none, 1,
+						      NULL), 0);
+	while (ese_page_line_count(lay, page))
+		assert_int_equal(ese_page_delete(lay, page, 0, NULL), 0);
+	assert_int_equal(ese_page_tag_count(lay, page), 1);
+	assert_int_equal(hdr16(page, ESE_PGHDR_CB_FREE), 4052);
+	assert_int_equal(hdr16(page, ESE_PGHDR_IB_MIC_FREE), 0);
+	ese_page_external_header(lay, page, &ext, NULL);
+	assert_int_equal(ext.cb, 0);
+	assert_int_equal(ext.ib, ext_before.ib);
+}
+
 /* ---- new pages ----------------------------------------------------------- */
 
 static void test_new_small_page(void **state)
@@ -1115,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_reorganize_tie),
 		cmocka_unit_test(test_overwrite_and_compact),
 		cmocka_unit_test(test_line_flags),
+		cmocka_unit_test(test_empty_page_like_esent),
 		cmocka_unit_test(test_new_small_page),
 		cmocka_unit_test(test_itag_state_upgrade),
 		cmocka_unit_test(test_large_pages),

@@ -66,7 +66,9 @@
  * pages also get their pgno and placeholder checksums. Consuming it (the
  * page becomes a tree page) adds the empty tag 0 (cbFree -= 4) and sets
  * the flags given | new-record-format, without preinit (the whole flags
- * word is replaced).
+ * word is replaced). Redo pre-initialises a page with the dbtime of the
+ * operation being redone minus one, then stamps the operation's dbtime
+ * when it dirties the page (ese_page_dirty).
  *
  * Errors. Every operation checks the page before changing anything and
  * leaves it untouched when it fails:
