@@ -266,6 +266,15 @@ JET_ERR jr_redo_merge(jr_redo *rd, const jr_macro_rec *recs, size_t n,
 			dest = jr_merge_right(m->mergetype) ? &right : &left;
 			redo_dest = dest->page && dest->redo;
 		}
+		if (redo_dest && !m->preimage.len) {
+			/* ESE requires the image whenever the destination is
+			 * redone (ErrLGRIRedoInitializeMerge) */
+			err = jr_rd_fail(rd, ei,
+				JET_errDatabaseBufferDependenciesCorrupted,
+				"merge of page %u into %u without the page's "
+				"image", m->page.pgno, dest->pgno);
+			goto free_levels;
+		}
 		if (redo_dest && !leaf->pg.redo) {
 			if (!m->preimage.len) {
 				err = jr_rd_fail(rd, ei,

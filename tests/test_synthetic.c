@@ -1,6 +1,6 @@
 /*
- * test_undo.c - transactions and undo on synthetic log sets written over a
- * real database (srum-win10-clean-b).
+ * test_synthetic.c - transactions, undo and merges on synthetic log sets
+ * written over a real database (srum-win10-clean-b).
  *
  * The database is made dirty (genMin/MaxRequired = the synthetic
  * generation) and a log generation is written with ese/logwriter.h:
@@ -12,6 +12,9 @@
  * Recovery must redo everything, then roll session 100 back: its insert
  * flag-deleted, the replaced node's data back; session 101's insert stays;
  * session 102's node is not deleted. The result passes the check.
+ *
+ * A second set merges a leaf fully into its right sibling (a Merge2 macro:
+ * the parent loses its pointer, the page is emptied and unlinked).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -372,10 +375,241 @@ static void test_open_transaction_rolled_back(void **state)
 	g_free(src);
 }
 
+/* ---- a full right merge ---- */
+
+static void macro(ese_logwriter *w, uint8_t lrtyp, uint16_t procid,
+		  uint64_t dbtime)
+{
+	uint8_t r[11] = { 0 };
+
+	r[0] = lrtyp;
+	jr_put_le16(r + 1, procid);
+	jr_put_le64(r + 3, dbtime);
+	put(w, r, sizeof(r));
+}
+
+/* A Merge2 record (LRMERGENEW) with an uncompressed page image. */
+static void merge2(ese_logwriter *w, const fixture *f, uint16_t procid,
+		   uint32_t pgno, uint16_t iline, uint64_t before,
+		   uint64_t after, uint32_t right, uint64_t right_before,
+		   uint32_t left, uint64_t left_before, uint32_t parent,
+		   uint64_t parent_before, uint8_t mflags, uint8_t mtype,
+		   const uint8_t *image)
+{
+	size_t len = 96 + (image ? PS : 0);
+	uint8_t *r = g_malloc0(len);
+
+	r[0] = 63;
+	jr_put_le16(r + 1, procid);
+	r[3] = 1;
+	jr_put_le32(r + 4, pgno);
+	jr_put_le64(r + 8, after);
+	jr_put_le64(r + 16, before);
+	jr_put_le32(r + 24, 0x1000u + procid);
+	r[28] = 1;
+	jr_put_le16(r + 29, iline);
+	r[31] = 0x04;                       /* unique */
+	jr_put_le32(r + 32, right);
+	jr_put_le64(r + 36, right_before);
+	jr_put_le32(r + 44, left);
+	jr_put_le64(r + 48, left_before);
+	jr_put_le32(r + 56, parent);
+	jr_put_le64(r + 60, parent_before);
+	jr_put_le32(r + 68, f->root);
+	jr_put_le32(r + 72, f->objid);
+	r[84] = mflags;
+	r[85] = mtype;
+	if (image) {
+		jr_put_le32(r + 92, PS);
+		memcpy(r + 96, image, PS);
+	}
+	put(w, r, len);
+	g_free(r);
+}
+
+/* Bytes a page's lines take with their tags. */
+static unsigned used_bytes(fixture *f, const uint8_t *p)
+{
+	unsigned n = ese_page_line_count(&f->lay, p), cb = 0;
+	ese_line l;
+	jr_errinfo ei;
+
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(ese_page_line(&f->lay, p, i, &l, &ei), 0);
+		cb += l.cb + ESE_TAG_SIZE;
+	}
+	return cb;
+}
+
+/* A parent-of-leaf page P whose pointer `*iline` (not its last) leads to
+ * a leaf L that fits into its right sibling R (pointer *iline + 1). */
+static bool find_merge(fixture *f, uint32_t *P, unsigned *iline, uint32_t *L,
+		       uint32_t *R)
+{
+	uint32_t npages = (uint32_t)(f->len / PS - 2);
+	jr_errinfo ei;
+
+	for (uint32_t pg = 1; pg <= npages; pg++) {
+		const uint8_t *p = page_of(f, pg);
+		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
+		unsigned n = ese_page_line_count(&f->lay, p);
+
+		if (ese_page_is_blank(&f->lay, p) ||
+		    !(fl & ESE_PGF_PARENT_OF_LEAF) ||
+		    (fl & (ESE_PGF_SPACE_TREE | ESE_PGF_NON_UNIQUE_KEYS |
+			   ESE_PGF_EMPTY)) || n < 3)
+			continue;
+		for (unsigned i = 0; i + 1 < n; i++) {
+			ese_node a, b;
+			const uint8_t *pl, *pr;
+
+			assert_int_equal(ese_node_get(&f->lay, p, i, &a, &ei), 0);
+			assert_int_equal(ese_node_get(&f->lay, p, i + 1, &b, &ei),
+					 0);
+			*L = jr_le32(a.data);
+			*R = jr_le32(b.data);
+			pl = page_of(f, *L);
+			pr = page_of(f, *R);
+			if (jr_le32(pl + ESE_PGHDR_PGNO_NEXT) != *R ||
+			    used_bytes(f, pl) + 64 >
+				    jr_le16(pr + ESE_PGHDR_CB_FREE))
+				continue;
+			*P = pg;
+			*iline = i;
+			f->objid = jr_le32(p + ESE_PGHDR_OBJID_FDP);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void test_full_right_merge(void **state)
+{
+	char *src = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	char *dir = jr_test_tmpdir("merge_set");
+	char *out = jr_test_tmpdir("merge_out");
+	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
+	char *out_db = g_build_filename(out, "SRUDB.dat", NULL);
+	ese_dbheader_read_result hr;
+	ese_logwriter_params wp;
+	ese_loghdr tmpl;
+	ese_logwriter *w;
+	jr_recovery_opts o;
+	jr_recovery_summary sum;
+	jr_dbcheck_result chk;
+	jr_errinfo ei;
+	fixture f;
+	uint32_t P = 0, L = 0, R = 0, left;
+	unsigned iline = 0, nl_live = 0, nr, np;
+	uint8_t *res, *img;
+	size_t lres;
+	uint64_t D;
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.db = jr_test_slurp(src, &f.len);
+	assert_int_equal(ese_page_layout_init(&f.lay, PS, &ei), 0);
+	assert_int_equal(ese_dbheader_read(f.db, f.len, &hr, &ei), 0);
+	f.hdr = hr.hdr;
+	assert_true(find_merge(&f, &P, &iline, &L, &R));
+	for (uint32_t pg = 1; pg <= f.len / PS - 2; pg++) {
+		const uint8_t *p = page_of(&f, pg);
+		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
+
+		if ((fl & ESE_PGF_ROOT) && !(fl & ESE_PGF_SPACE_TREE) &&
+		    jr_le32(p + ESE_PGHDR_OBJID_FDP) == f.objid)
+			f.root = pg;
+	}
+	left = jr_le32(page_of(&f, L) + ESE_PGHDR_PGNO_PREV);
+	for (unsigned i = 0; i < ese_page_line_count(&f.lay, page_of(&f, L));
+	     i++) {
+		ese_line l;
+
+		assert_int_equal(ese_page_line(&f.lay, page_of(&f, L), i, &l,
+					       &ei), 0);
+		if (!(l.flags & ESE_LINE_DELETED))
+			nl_live++;
+	}
+	nr = ese_page_line_count(&f.lay, page_of(&f, R));
+	np = ese_page_line_count(&f.lay, page_of(&f, P));
+	img = g_malloc(PS);
+	memcpy(img, page_of(&f, L), PS);
+	D = hr.hdr.dbtime + 1;
+	jr_put_le64(img + ESE_PGHDR_DBTIME, D);
+
+	f.hdr.state = JET_dbstateDirtyShutdown;
+	f.hdr.gen_min_required = GEN;
+	f.hdr.gen_max_required = GEN;
+	assert_int_equal(ese_dbheader_write_pair(&f.hdr, f.db, PS), 0);
+	jr_test_spit(db, f.db, f.len);
+
+	ese_loghdr_init(&tmpl, GEN, 16, &f.hdr.sign_log);
+	tmpl.n_attach = 1;
+	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
+	tmpl.attach[0].dbid = 1;
+	tmpl.attach[0].sign_db = f.hdr.sign_db;
+	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
+						 "C:\\SRUDB.dat", &ei), 0);
+	ese_logwriter_params_init(&wp, dir, "SRU", GEN, &f.hdr.sign_log);
+	wp.template_hdr = &tmpl;
+	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	begin0(w, 200);
+	macro(w, 11, 200, D);
+	merge2(w, &f, 200, P, (uint16_t)iline,
+	       jr_le64(page_of(&f, P) + ESE_PGHDR_DBTIME), D, 0, 0, 0, 0, 0,
+	       0, 0x02 /* delete node */, 0, NULL);
+	merge2(w, &f, 200, L, 0, jr_le64(page_of(&f, L) + ESE_PGHDR_DBTIME), D,
+	       R, jr_le64(page_of(&f, R) + ESE_PGHDR_DBTIME), left,
+	       left ? jr_le64(page_of(&f, left) + ESE_PGHDR_DBTIME) : 0, P,
+	       jr_le64(page_of(&f, P) + ESE_PGHDR_DBTIME),
+	       0x04 /* empty page */, 2 /* full right */, img);
+	macro(w, 12, 200, D);
+	commit0(w, 200);
+	assert_int_equal(ese_logwriter_flush(w, &ei), 0);
+	assert_int_equal(ese_logwriter_close(w, &ei), 0);
+
+	jr_recovery_opts_init(&o);
+	o.db_path = db;
+	o.out_dir = out;
+	jr_errinfo_clear(&ei);
+	if (jr_recover_database(&o, &sum, &ei) < 0)
+		fail_msg("recover: %d %s", ei.err, ei.detail);
+	assert_int_equal(sum.redo.applied[63], 1);
+	assert_int_equal(sum.redo.macros, 1);
+
+	res = jr_test_slurp(out_db, &lres);
+	g_free(f.db);
+	f.db = res;
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(&f, P)), np - 1);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(&f, R)),
+			 nr + nl_live);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(&f, L)), 0);
+	assert_true(jr_le32(page_of(&f, L) + ESE_PGHDR_FLAGS) & ESE_PGF_EMPTY);
+	assert_int_equal(jr_le32(page_of(&f, R) + ESE_PGHDR_PGNO_PREV), left);
+	if (left)
+		assert_int_equal(jr_le32(page_of(&f, left) +
+					 ESE_PGHDR_PGNO_NEXT), R);
+	assert_int_equal(jr_le64(page_of(&f, R) + ESE_PGHDR_DBTIME), D);
+	assert_int_equal(jr_le64(page_of(&f, P) + ESE_PGHDR_DBTIME), D);
+	assert_int_equal(jr_dbcheck(out_db, NULL, &chk, &ei), 0);
+	if (chk.problems.total)
+		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
+			 chk.problems.items[0].reason);
+	jr_dbcheck_free(&chk);
+
+	g_free(img);
+	g_free(res);
+	g_free(out_db);
+	g_free(db);
+	g_free(out);
+	g_free(dir);
+	g_free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_transaction_rolled_back),
+		cmocka_unit_test(test_full_right_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
