@@ -12,7 +12,8 @@
  *   File headers (XOR over the whole header block, 4 bytes at offset 0):
  *     if (!ese_header_checksum_ok(hdr, 4096)) ...;
  *     ese_header_checksum_write(hdr, 4096);
- *   Log segments (4 KiB, LGSEGHDR): see "Log segments" below.
+ *   Log segments (4 KiB, LGSEGHDR): ese_page_checksum_check(seg, 4096,
+ *     offset / 4096, &r); see "The pgno argument" below.
  * All functions are pure: no allocation, no errors, no global state. Inputs
  * are read only within [block, block + len).
  *
@@ -78,6 +79,11 @@
  *     then fails, as it does in ESE. Or call ese_page_checksum_check(seg,
  *     4096, isec, &r), which also reports a correctable bit (LGSEGHDR keeps
  *     checksum and fFlags at the PGHDR offsets and ESE writes the flag).
+ *     A shadow sector (the copy ESE keeps of a partial or last segment:
+ *     the sector after it, and the file's last sector) carries the isec
+ *     of the segment it copies, so it verifies with that number, not with
+ *     its own position (real files: SRU.log of clean-a at 0x8000 holds
+ *     isec 7; the last sector of a full 64 KiB log holds isec 14).
  */
 #ifndef JR_ESE_CHECKSUM_H
 #define JR_ESE_CHECKSUM_H
