@@ -386,6 +386,33 @@ static JET_ERR jr_check_copy(const jr_plan *pl, jr_plan_db *d,
 	return JET_errSuccess;
 }
 
+/* Map entries naming files of the backup directory exactly. */
+static JET_ERR jr_match_file_names(const jr_restore_params *p,
+				   const jr_cand *cand, unsigned nc,
+				   long *entry_of, jr_errinfo *ei)
+{
+	for (unsigned i = 0; i < nc; i++)
+		entry_of[i] = -1;
+	for (long k = 0; k < p->n_map; k++) {
+		unsigned i;
+
+		for (i = 0; i < nc; i++)
+			if (!strcmp(cand[i].e->name, p->map[k].old_name))
+				break;
+		if (i == nc)
+			return jr_fail(ei, JET_errFileNotFound,
+				       "%s/%s: no such file to restore",
+				       p->backup_dir, p->map[k].old_name);
+		if (entry_of[i] >= 0)
+			return jr_fail(ei, JET_errInvalidParameter,
+				       "restore map entries %ld and %ld both "
+				       "name %s", entry_of[i], k,
+				       p->map[k].old_name);
+		entry_of[i] = k;
+	}
+	return JET_errSuccess;
+}
+
 static JET_ERR jr_select_dbs(const jr_restore_params *p, jr_plan *pl,
 			     const jr_logchain *c, jr_errinfo *ei)
 {
@@ -421,7 +448,11 @@ static JET_ERR jr_select_dbs(const jr_restore_params *p, jr_plan *pl,
 		rc[nc].n_recorded = cand[nc].n_recorded;
 		nc++;
 	}
-	if (p->n_map) {
+	if (p->n_map && p->map_file_names) {
+		err = jr_match_file_names(p, cand, nc, entry_of, ei);
+		if (err < 0)
+			goto free_cand;
+	} else if (p->n_map) {
 		err = jr_rstmap_match(p->map, p->n_map, rc, nc, entry_of, ei);
 		if (err < 0)
 			goto free_cand;

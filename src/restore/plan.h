@@ -113,6 +113,10 @@ typedef struct {
 				         are relative to it. NULL: log_dir */
 	const jr_rstmap_entry *map;   /* NULL: every database */
 	long n_map;
+	bool map_file_names;          /* the map's old names are exact file
+				         names in backup_dir (a caller that
+				         resolved the map already: the job
+				         layer); no recorded-path matching */
 	uint32_t gen_low, gen_high;   /* 0: from headers and logs */
 	char base[JET_BASE_NAME_LENGTH + 1];  /* "": the only base present */
 	const char *target_log_dir;   /* both or neither */
