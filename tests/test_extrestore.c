@@ -802,6 +802,12 @@ static void test_restore_whole_set(void **state)
 	assert_true(ese_bkinfo_is_zero(&r.hdr.bk_full_cur));
 	assert_int_equal(res.gen_low, 0x59);
 	assert_int_equal(res.gen_end, 0x5C);
+	assert_int_equal(res.n_dbs, 1);
+	assert_string_equal(res.targets[0], target);
+	/* The logical records of 0x59..0x5C as the reader delivers them
+	 * (the NOP2 fill records not returned). */
+	assert_int_equal(res.records, 1752);
+	jr_restore_result_clear(&res);
 	g_free(target);
 	fx_free(&f);
 }
@@ -1106,6 +1112,7 @@ static void test_target_roll_forward(void **state)
 	fx_after(&f, 0);
 	assert_int_equal(res.gen_high, 0x5A);
 	assert_int_equal(res.gen_end, 0x5C);
+	jr_restore_result_clear(&res);
 	t = fx_path(&f, f.out, "SRUDB.dat");
 	assert_is_reference(t);
 	g_free(t);

@@ -15,6 +15,7 @@ int jr_cmd_dump(int argc, char **argv);
 int jr_cmd_verify(int argc, char **argv);
 int jr_cmd_recover(int argc, char **argv);
 int jr_cmd_check(int argc, char **argv);
+int jr_cmd_restore(int argc, char **argv);
 
 /* Print a failure in the common format and return the exit status 1. */
 int jr_cli_report(const char *cmd, const jr_errinfo *ei);

@@ -21,6 +21,7 @@ static const struct jr_command jr_commands[] = {
 	  "check checksums and the log generation chain of files or directories" },
 	{ "recover", jr_cmd_recover, "soft recovery (esentutl /r) of databases into new files" },
 	{ "check", jr_cmd_check, "structural integrity of databases (pages, trees, links, keys)" },
+	{ "restore", jr_cmd_restore, "hard recovery (JetExternalRestore2) of a streaming backup" },
 };
 
 static void jr_usage(FILE *out)

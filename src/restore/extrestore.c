@@ -381,6 +381,11 @@ JET_ERR jr_restore_run(const jr_restore_params *p, jr_restore_result *res,
 		res->gen_high = r.pl->gen_high;
 		res->gen_end = r.pl->gen_end;
 		res->records = r.records;
+		/* The targets exist now; a name we cannot copy is left out
+		 * of the result rather than undoing the restore. */
+		res->targets = calloc(r.pl->n_dbs, sizeof(*res->targets));
+		for (unsigned i = 0; res->targets && i < r.pl->n_dbs; i++)
+			res->targets[i] = strdup(r.pl->dbs[i].new_path);
 	}
 	jr_run_cleanup(&r, false);
 	r.done = r.pl->work_total;
@@ -403,6 +408,16 @@ fail:
 free_plan:
 	jr_plan_free(r.pl);
 	return err;
+}
+
+void jr_restore_result_clear(jr_restore_result *res)
+{
+	if (!res)
+		return;
+	for (unsigned i = 0; res->targets && i < res->n_dbs; i++)
+		free(res->targets[i]);
+	free(res->targets);
+	memset(res, 0, sizeof(*res));
 }
 
 /* ---- the public call ---- */

@@ -44,7 +44,12 @@ typedef struct {
 	uint32_t gen_low, gen_high; /* the backup's range */
 	uint32_t gen_end;           /* last generation replayed */
 	uint64_t records;           /* log records read, all databases */
+	char **targets;             /* the n_dbs restored paths (malloc'd;
+				       jr_restore_result_clear frees them) */
 } jr_restore_result;
+
+/* Free what a result owns; it can be used again. NULL is fine. */
+void jr_restore_result_clear(jr_restore_result *res);
 
 /* Run a restore (parameters and errors: plan.h; -1080 above; -1000 when
  * cancelled through p->cancel; the replay engine's errors). res may be
