@@ -181,31 +181,9 @@ static int op_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 	return 0;
 }
 
-static jrfs_handle *handle_new(jrfs_hkind kind)
-{
-	jrfs_handle *h = g_new0(jrfs_handle, 1);
-
-	h->kind = kind;
-	atomic_init(&h->fd, -1);
-	return h;
-}
-
-static void handle_free(jrfs_handle *h)
-{
-	int fd = atomic_load(&h->fd);
-
-	if (fd >= 0)
-		close(fd);
-	if (h->buf)
-		g_string_free(h->buf, TRUE);
-	if (h->orig)
-		g_string_free(h->orig, TRUE);
-	g_free(h);
-}
-
 static int open_db(jrfs *fs, jrfs_db *db, struct fuse_file_info *fi)
 {
-	jrfs_handle *h = handle_new(JRFS_H_DB);
+	jrfs_handle *h = jrfs_handle_new(fs, JRFS_H_DB);
 	bool keep;
 
 	h->db = db;
@@ -240,7 +218,7 @@ static int open_raw(jrfs *fs, unsigned idx, struct fuse_file_info *fi)
 	g_free(path);
 	if (fd < 0)
 		return -errno;
-	h = handle_new(JRFS_H_RAW);
+	h = jrfs_handle_new(fs, JRFS_H_RAW);
 	atomic_store(&h->fd, fd);
 	h->size = fs->raws[idx].size;
 	fi->fh = (uint64_t)(uintptr_t)h;
@@ -257,7 +235,7 @@ static int open_ctl(jrfs *fs, int ctl, struct fuse_file_info *fi)
 
 	if ((rd && !jrfs_ctl_readable(ctl)) || (wr && !jrfs_ctl_writable(ctl)))
 		return -EACCES;
-	h = handle_new(JRFS_H_CTL);
+	h = jrfs_handle_new(fs, JRFS_H_CTL);
 	h->ctl = ctl;
 	h->buf = g_string_new(NULL);
 	if (wr) {
@@ -416,7 +394,7 @@ static int op_release(const char *path, struct fuse_file_info *fi)
 	} else if (h->kind == JRFS_H_CTL) {
 		jrfs_ctl_release(fs, h);
 	}
-	handle_free(h);
+	jrfs_handle_free(fs, h);
 	return 0;
 }
 

@@ -37,6 +37,34 @@ struct jrfs_run {
 	char logged_phase[16];        /* [L] */
 };
 
+jrfs_handle *jrfs_handle_new(jrfs *fs, jrfs_hkind kind)
+{
+	jrfs_handle *h = g_new0(jrfs_handle, 1);
+
+	h->kind = kind;
+	atomic_init(&h->fd, -1);
+	pthread_mutex_lock(&fs->lock);
+	g_ptr_array_add(fs->handles, h);
+	pthread_mutex_unlock(&fs->lock);
+	return h;
+}
+
+void jrfs_handle_free(jrfs *fs, jrfs_handle *h)
+{
+	int fd = atomic_load(&h->fd);
+
+	pthread_mutex_lock(&fs->lock);
+	g_ptr_array_remove_fast(fs->handles, h);
+	pthread_mutex_unlock(&fs->lock);
+	if (fd >= 0)
+		close(fd);
+	if (h->buf)
+		g_string_free(h->buf, TRUE);
+	if (h->orig)
+		g_string_free(h->orig, TRUE);
+	g_free(h);
+}
+
 static void free_run(jrfs_run *run)
 {
 	g_free(run->source);
@@ -91,8 +119,10 @@ static bool on_progress(const jr_job_progress *p, void *ctx)
 	if (db->run == run) {
 		if (p->percent > db->percent)
 			db->percent = MIN(p->percent, 100u);
-		db->gen = p->gen;
-		db->records = p->records;
+		if (p->gen)  /* the last generation replayed stays shown */
+			db->gen = p->gen;
+		if (p->records > db->records)
+			db->records = p->records;
 		g_strlcpy(db->phase, phase, sizeof(db->phase));
 		pthread_cond_broadcast(&fs->cond);
 	}
@@ -511,11 +541,11 @@ JET_ERR jrfs_reconfigure(jrfs *fs, const jrfs_params *p, char **names,
 				 fps[i]);
 	for (unsigned i = 0; i < fs->n_dbs; i++) {
 		jrfs_db *db = &fs->dbs[i];
+		bool first = db->fp[0] == '\0';  /* the mount is being made */
 
+		if (names && !first && strcmp(db->name, names[i]))
+			jrfs_log_locked(fs, "%s: now named %s", db->name, names[i]);
 		if (names) {
-			if (strcmp(db->name, names[i]))
-				jrfs_log_locked(fs, "%s: now named %s", db->name,
-						names[i]);
 			g_free(db->name);
 			db->name = names[i];
 		}
@@ -528,7 +558,8 @@ JET_ERR jrfs_reconfigure(jrfs *fs, const jrfs_params *p, char **names,
 					db->name);
 		}
 		adopt_fingerprint_locked(fs, db, fps[i]);
-		jrfs_log_locked(fs, "%s: parameters changed: %s", db->name,
+		jrfs_log_locked(fs, "%s: %s: %s", db->name,
+				first ? "at mount" : "parameters changed",
 				db->state == JRFS_DONE ? "result found in the cache"
 						       : "needs recovery");
 	}

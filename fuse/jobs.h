@@ -36,6 +36,13 @@ struct jrfs_handle {
 	bool applied, failed;     /* CTL: a write took effect / was refused */
 };
 
+/* A new handle of that kind (fd -1), counted in fs->handles so that
+ * handles the kernel never released (the mount went away under an open
+ * file) are freed with the mount. */
+jrfs_handle *jrfs_handle_new(jrfs *fs, jrfs_hkind kind);
+/* Close its fd, free it, forget it. */
+void jrfs_handle_free(jrfs *fs, jrfs_handle *h);
+
 /* Start the database's recovery unless it is running or done (a failed
  * one is started again). [L] */
 void jrfs_start_locked(jrfs *fs, jrfs_db *db);

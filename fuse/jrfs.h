@@ -106,6 +106,7 @@ typedef struct jrfs {
 	jrfs_params params;           /* [L] */
 	char target_digest[JRFS_FP_HEX]; /* [L] "" without target dirs */
 	GPtrArray *runs;              /* [L] runs not yet joined */
+	GPtrArray *handles;           /* [L] every open jrfs_handle */
 	GString *log;                 /* [L] progress lines (bounded) */
 	JET_ERR last_err;             /* [L] the `result` file */
 	char last_detail[512];        /* [L] */

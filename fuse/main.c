@@ -354,6 +354,9 @@ int main(int argc, char **argv)
 	}
 	/* A signal (positive) is a requested exit, not a failure. */
 	rc = loop < 0 ? 1 : 0;
+	if (loop < 0)
+		fprintf(stderr, "jetrestorefs: the FUSE loop failed: %s\n",
+			strerror(-loop));
 	fuse_remove_signal_handlers(se);
 out_unmount:
 	fuse_unmount(fuse);

@@ -142,6 +142,7 @@ JET_ERR jrfs_new(const jrfs_config *cfg, jrfs **out, jr_errinfo *ei)
 	fs->backup_dir = g_strdup(cfg->backup_dir);
 	fs->test_delay_ms = cfg->test_delay_ms;
 	fs->runs = g_ptr_array_new();
+	fs->handles = g_ptr_array_new();
 	fs->log = g_string_new(NULL);
 	fs->mounted_us = jrfs_now_us();
 	jrfs_params_init(&fs->params);
@@ -209,6 +210,10 @@ void jrfs_free(jrfs *fs)
 	if (!fs)
 		return;
 	jrfs_stop_all(fs);
+	/* Files still open when the mount went away were never released. */
+	while (fs->handles->len)
+		jrfs_handle_free(fs, fs->handles->pdata[fs->handles->len - 1]);
+	g_ptr_array_free(fs->handles, TRUE);
 	for (unsigned i = 0; i < fs->n_dbs; i++) {
 		jrfs_db *db = &fs->dbs[i];
 

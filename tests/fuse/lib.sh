@@ -10,7 +10,8 @@ set -u
 export LC_ALL=C
 pass=0 fail=0
 MOUNTS=()       # mount points made by mount_fs
-declare -A FS_PID=()
+declare -A FS_PID=() FS_ERR=()
+MOUNT_N=0
 
 ok()  { pass=$((pass + 1)); echo "ok - $1"; }
 bad() { fail=$((fail + 1)); echo "not ok - $1"; }
@@ -46,17 +47,19 @@ wait_until() {
 
 # mount_fs BINARY BACKUPDIR MOUNTPOINT [options...]: run the daemon in the
 # foreground (in the background of this shell), its stderr to
-# MOUNTPOINT.err, and wait until the mount answers.
+# FS_ERR[MOUNTPOINT] (MOUNTPOINT.N.err), and wait until the mount answers.
 mount_fs() {
 	local bin=$1 backup=$2 mnt=$3
 	shift 3
 	mkdir -p "$mnt"
-	"$bin" "$backup" "$mnt" -f "$@" 2>"$mnt.err" &
+	MOUNT_N=$((MOUNT_N + 1))
+	FS_ERR[$mnt]=$mnt.$MOUNT_N.err
+	"$bin" "$backup" "$mnt" -f "$@" 2>"${FS_ERR[$mnt]}" &
 	FS_PID[$mnt]=$!
 	MOUNTS+=("$mnt")
 	if ! wait_until 20 test -e "$mnt/.restore/status"; then
 		echo "# mount of $backup on $mnt did not come up:" >&2
-		cat "$mnt.err" >&2
+		cat "${FS_ERR[$mnt]}" >&2
 		return 1
 	fi
 }
@@ -90,8 +93,14 @@ unmount_fs() {
 check_unmount() {
 	unmount_fs "$2"
 	check "$1: daemon exit status" 0 "$UNMOUNT_RC"
-	if [ -s "$2.err" ]; then
-		bad "$1: daemon stderr: $(head -5 "$2.err")"
+	check_quiet "$1" "$2"
+}
+
+# check_quiet NAME MOUNTPOINT: the daemon printed nothing on stderr (a
+# sanitizer report, a libfuse complaint).
+check_quiet() {
+	if [ -s "${FS_ERR[$2]}" ]; then
+		bad "$1: daemon stderr: $(head -20 "${FS_ERR[$2]}")"
 	fi
 }
 
