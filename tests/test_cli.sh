@@ -45,10 +45,13 @@ check "dump log kind" Log "$(jq -r .kind <<<"$out")"
 check "dump blank file exit" 1 "$rc"
 grep -q -- "-1812 FileInvalidType" "$TMP/err" && ok "dump blank file error" || bad "dump blank file error: $(cat "$TMP/err")"
 
-# ---- dump --records: per-type counts of the whole set (README facts)
+# ---- dump --records: per-type counts of the whole set (README facts: logical
+# records with fragments reassembled, NOP2 fill records counted, NOP bytes not)
 for f in "$D"/SRU0005[9AB].log "$D/SRU.log"; do "$JR" dump --records --json "$f"; done \
   | jq -c 'select(.lrtyp != null)' >"$TMP/records.jsonl"
 count() { jq -r .type "$TMP/records.jsonl" | grep -cx "$1"; }
+check "records in the set" 1759 "$(wc -l <"$TMP/records.jsonl")"
+check "records NOP2" 7 "$(count NOP2)"
 check "records Insert" 913 "$(count Insert)"
 check "records Split2" 56 "$(count Split2)"
 check "records NewPage" 28 "$(count NewPage)"

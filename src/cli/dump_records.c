@@ -67,7 +67,8 @@ static void jr_records_summary(const ese_logreader_stats *st, bool json)
 		jr_json_init(&j, stdout, false);
 		jr_json_object_begin(&j, NULL);
 		jr_json_str(&j, "summary", "records");
-		jr_json_u64(&j, "records", st->records - st->nop2_records);
+		jr_json_u64(&j, "records", st->records);
+		jr_json_u64(&j, "nop2_records", st->nop2_records);
 		jr_json_u64(&j, "segments", st->segments);
 		jr_json_u64(&j, "inuse_bytes", st->inuse_bytes);
 		jr_json_u64(&j, "record_bytes", st->record_bytes);
@@ -75,8 +76,7 @@ static void jr_records_summary(const ese_logreader_stats *st, bool json)
 		jr_json_u64(&j, "header_bytes", st->header_bytes);
 		jr_json_object_begin(&j, "by_type");
 		for (unsigned t = 0; t < 256; t++)
-			if (st->by_type[t] && t != 0 &&
-			    !(ese_lrtyp_get(t)->flags & ESE_LRF_PADDING))
+			if (st->by_type[t] && t != 0)
 				jr_json_u64(&j, ese_lrtyp_name(t),
 					    st->by_type[t]);
 		jr_json_object_end(&j);
@@ -87,11 +87,10 @@ static void jr_records_summary(const ese_logreader_stats *st, bool json)
 	printf("\n%" PRIu64 " records in %" PRIu64 " segments (%" PRIu64
 	       " bytes in use: %" PRIu64 " record, %" PRIu64 " padding, %" PRIu64
 	       " segment headers)\n",
-	       st->records - st->nop2_records, st->segments, st->inuse_bytes,
+	       st->records, st->segments, st->inuse_bytes,
 	       st->record_bytes, st->nop_bytes, st->header_bytes);
 	for (unsigned t = 1; t < 256; t++)
-		if (st->by_type[t] &&
-		    !(ese_lrtyp_get(t)->flags & ESE_LRF_PADDING))
+		if (st->by_type[t])
 			printf("  %-28s %" PRIu64 "\n", ese_lrtyp_name(t),
 			       st->by_type[t]);
 }
@@ -110,7 +109,10 @@ JET_ERR jr_dump_records(const char *path, bool json, jr_errinfo *ei)
 	if (!lr)
 		return jr_fail(ei, JET_errOutOfMemory, "dump");
 	ese_logreader_opts_init(&opts);
-	opts.return_nop2 = false;
+	/* NOP2 fill records are logical records of their own (a commit flush
+	 * fills the rest of a segment with one); single NOP padding bytes are
+	 * not records and are only counted. */
+	opts.return_nop2 = true;
 	err = ese_logreader_open_files(paths, 1, &opts, &r, ei);
 	if (err < 0)
 		goto free_lr;
