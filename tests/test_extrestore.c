@@ -28,6 +28,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "ese/checksum.h"
+#include "ese/logreader.h"
+#include "recover/lrdecode.h"
 #include "recover/recovery.h"
 #include "restore/extrestore.h"
 #include "synth/backupset.h"
@@ -1251,6 +1254,188 @@ static void test_concurrent(void **state)
 	fx_free(&f);
 }
 
+/* ---- a copy taken while the database ran ---- */
+
+/* Pages a session that began inside the window created there (NewPage,
+ * the new page of a split, FDP roots and space trees): a streaming backup
+ * that read them before they were first written holds blank pages there.
+ * Their whole history is in the logs. */
+static unsigned born_in_window(const char *dir, uint32_t first, uint32_t *pg,
+			       unsigned max)
+{
+	static bool begun[65536];
+	GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+	ese_logreader *r;
+	ese_logrecord rec;
+	jr_errinfo ei;
+	unsigned n = 0;
+	JET_ERR err;
+
+	memset(begun, 0, sizeof(begun));
+	jr_errinfo_clear(&ei);
+	assert_int_equal(ese_logreader_open_range(dir, "SRU", first,
+						  ESE_LOGREADER_GEN_CURRENT,
+						  NULL, &r, &ei), 0);
+	while ((err = ese_logreader_next(r, &rec, &ei)) == 0) {
+		uint32_t p[3] = { 0, 0, 0 };
+		uint16_t procid;
+		lr_record d;
+
+		assert_int_equal(lr_decode(rec.data, rec.size, &d, &ei), 0);
+		switch (d.lrtyp) {
+		case 5: case 8:         /* Begin, Begin0 */
+			if (d.u.begin.level_begin_from == 0)
+				begun[d.u.begin.procid] = true;
+			continue;
+		case 95:                /* NewPage */
+			p[0] = d.u.new_page.pgno;
+			procid = d.u.new_page.procid;
+			break;
+		case 24: case 25:       /* Create{Single,Multiple}ExtentFDP */
+			p[0] = d.u.create_fdp.page.pgno;
+			p[1] = d.u.create_fdp.pgno_oe;
+			p[2] = d.u.create_fdp.pgno_ae;
+			procid = d.u.create_fdp.page.procid;
+			break;
+		case 62:                /* Split2 */
+			p[0] = d.u.split.pgno_new;
+			procid = d.u.split.page.procid;
+			break;
+		case 58:                /* ConvertFDP2 */
+			p[0] = d.u.convert_fdp.pgno_oe;
+			p[1] = d.u.convert_fdp.pgno_ae;
+			procid = d.u.convert_fdp.page.procid;
+			break;
+		default:
+			continue;
+		}
+		for (int i = 0; i < 3; i++) {
+			if (!p[i] || !begun[procid] ||
+			    g_hash_table_contains(seen, GUINT_TO_POINTER(p[i])))
+				continue;
+			g_hash_table_add(seen, GUINT_TO_POINTER(p[i]));
+			assert_true(n < max);
+			pg[n++] = p[i];
+		}
+	}
+	assert_int_equal(err, ESE_LOGREADER_END);
+	ese_logreader_close(r);
+	g_hash_table_destroy(seen);
+	return n;
+}
+
+/* Windows' page w and our page m are the same, but for the flush type
+ * (bits 15-16 of the page flags, a write-time stamp of ESE's flush map,
+ * which a restore does not keep): compare with Windows' flush type. */
+static bool same_page(const uint8_t *w, const uint8_t *m, uint32_t pgno)
+{
+	uint8_t mine[PS];
+	uint32_t fw, fm;
+
+	if (!memcmp(w, m, PS))
+		return true;
+	memcpy(mine, m, PS);
+	fw = (uint32_t)w[36] | (uint32_t)w[37] << 8 | (uint32_t)w[38] << 16 |
+	     (uint32_t)w[39] << 24;
+	fm = (uint32_t)mine[36] | (uint32_t)mine[37] << 8 |
+	     (uint32_t)mine[38] << 16 | (uint32_t)mine[39] << 24;
+	fm = (fm & ~0x18000u) | (fw & 0x18000u);
+	mine[36] = (uint8_t)fm;
+	mine[37] = (uint8_t)(fm >> 8);
+	mine[38] = (uint8_t)(fm >> 16);
+	mine[39] = (uint8_t)(fm >> 24);
+	ese_page_checksum_write(mine, PS, pgno);
+	return !memcmp(w, mine, PS);
+}
+
+static void copy_during_workload(const char *set, uint32_t lo, uint32_t hi,
+				 unsigned want_pages)
+{
+	char *name = g_strdup_printf("extrestore-live-%s", set);
+	char *root = jr_test_tmpdir(name);
+	char *bk = g_build_filename(root, "backup", NULL);
+	char *out = g_build_filename(root, "out", NULL);
+	char *setdir = jr_test_data(set, NULL);
+	char *orig_path = jr_test_data(set, "SRUDB.dat");
+	char *copy = g_build_filename(bk, "SRUDB.dat", NULL);
+	char *res_path = g_build_filename(out, "SRUDB.dat", NULL);
+	JET_LOGINFO l = li(lo, hi, "SRU");
+	jr_bkset_params bp;
+	uint32_t pg[512];
+	uint8_t *orig, *img, *res;
+	size_t lo_len, li_len, lr;
+	unsigned n, same = 0;
+
+	assert_int_equal(g_mkdir(bk, 0755), 0);
+	assert_int_equal(g_mkdir(out, 0755), 0);
+	memset(&bp, 0, sizeof(bp));
+	bp.set_dir = setdir;
+	bp.db_name = "SRUDB.dat";
+	bp.base = "SRU";
+	bp.backup_dir = bk;
+	bp.gen_low = lo;
+	bp.gen_high = hi;
+	assert_int_equal(jr_bkset_build(&bp, NULL, NULL), 0);
+	n = born_in_window(setdir, lo, pg, G_N_ELEMENTS(pg));
+	assert_int_equal(n, want_pages);
+	img = jr_test_slurp(copy, &li_len);
+	for (unsigned i = 0; i < n; i++)
+		memset(img + ((size_t)pg[i] + 1) * PS, 0, PS);
+	jr_test_spit(copy, img, li_len);
+
+	assert_int_equal(JetExternalRestore2(NULL, out, NULL, 0, bk, &l, NULL,
+					     NULL, NULL, NULL), 0);
+	orig = jr_test_slurp(orig_path, &lo_len);
+	res = jr_test_slurp(res_path, &lr);
+	assert_int_equal(lr, lo_len + PS);
+	for (unsigned i = 0; i < n; i++) {
+		size_t off = ((size_t)pg[i] + 1) * PS;
+
+		assert_false(memcmp(img + off, orig + off, PS) == 0);
+		if (same_page(orig + off, res + off, pg[i]))
+			same++;
+		else
+			print_message("%s: page %u not rebuilt as Windows "
+				      "wrote it\n", set, pg[i]);
+	}
+	print_message("%s: %u pages blank in the copy, %u rebuilt as "
+		      "Windows wrote them\n", set, n, same);
+	assert_int_equal(same, n);
+	/* Every other page: as the copy had it (Windows' own). */
+	for (size_t off = 2 * PS; off < lo_len; off += PS) {
+		bool born = false;
+
+		for (unsigned i = 0; i < n && !born; i++)
+			born = off == ((size_t)pg[i] + 1) * PS;
+		if (!born && !same_page(orig + off, res + off,
+					(uint32_t)(off / PS - 1)))
+			fail_msg("%s: page %zu changed", set, off / PS - 1);
+	}
+	g_free(orig);
+	g_free(img);
+	g_free(res);
+	g_free(res_path);
+	g_free(copy);
+	g_free(orig_path);
+	g_free(setdir);
+	g_free(out);
+	g_free(bk);
+	g_free(root);
+	g_free(name);
+}
+
+static void test_copy_during_workload_win11(void **state)
+{
+	(void)state;
+	copy_during_workload("srum-win11-dirty", 0x59, 0x5C, 27);
+}
+
+static void test_copy_during_workload_win10(void **state)
+{
+	(void)state;
+	copy_during_workload("srum-win10-clean-a", 3, 9, 70);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1281,6 +1466,8 @@ int main(void)
 		cmocka_unit_test(test_failure_mid_replay),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_concurrent),
+		cmocka_unit_test(test_copy_during_workload_win11),
+		cmocka_unit_test(test_copy_during_workload_win10),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
