@@ -286,6 +286,12 @@ static void jr_write_hook(uint8_t *page, size_t page_size, uint32_t pgno,
 			  void *ctx)
 {
 	(void)ctx;
+	/* a page zeroed by a trim or a shrink stays blank */
+	for (size_t i = 0; i < page_size; i++)
+		if (page[i])
+			goto stamp;
+	return;
+stamp:
 	/* ESE sets the ECC checksum format on every page it writes. */
 	ese_page_set_ecc_format(page);
 	ese_page_checksum_write(page, page_size, pgno);
@@ -383,6 +389,7 @@ static JET_ERR jr_replay(const jr_recovery_opts *o, jr_plan *p, int fd,
 	ro.sign_db = p->db.hdr.sign_db;
 	ro.dbid = p->dbid;
 	ro.gen_max_required = p->db.hdr.gen_max_required;
+	ro.lgpos_last_resize = p->db.hdr.lgpos_last_resize;
 	ro.replay_all = o->replay_from != 0;
 	ro.dbtime_start = p->db.hdr.dbtime;
 	ro.objid_start = p->db.hdr.objid_last;
@@ -424,6 +431,13 @@ static JET_ERR jr_replay(const jr_recovery_opts *o, jr_plan *p, int fd,
 	if (err < 0)
 		goto close_reader;
 	sum->redo = *jr_redo_stats_get(rd);
+	if (sum->redo.pgno_last_shrunk &&
+	    ftruncate(fd, ((off_t)sum->redo.pgno_last_shrunk + 2) *
+			      p->db.page_size) != 0) {
+		err = jr_fail(ei, JET_errDiskIO, "cannot cut the database "
+			      "after page %u", sum->redo.pgno_last_shrunk);
+		goto close_reader;
+	}
 	sum->lgpos_end = sum->redo.last_lgpos_end;
 	if (o->progress)
 		o->progress(o->db_path, 0, p->gen_first, p->gen_last,

@@ -134,6 +134,14 @@ static uint64_t jr_page_dbtime(const uint8_t *page)
 	return jr_le64(page + ESE_PGHDR_DBTIME);
 }
 
+/* dbtimeShrunk and dbtimeRevert: a page cut by a shrink or reverted to a
+ * new page; it holds no data (ESE: FShrunkPage, FRevertedNewPage). */
+static bool jr_dbtime_special(uint64_t t)
+{
+	return t == UINT64_C(0xfffffffffffffffd) ||
+	       t == UINT64_C(0xfffffffffffffffc);
+}
+
 JET_ERR jr_rd_access(jr_redo *rd, uint32_t pgno, bool uninit_ok, jr_pg *pg,
 		     jr_errinfo *ei)
 {
@@ -154,7 +162,8 @@ JET_ERR jr_rd_access(jr_redo *rd, uint32_t pgno, bool uninit_ok, jr_pg *pg,
 	if (err < 0)
 		return err;
 	pg->pinned = true;
-	if (uninit_ok || !jr_page_blank(rd, pg->page))
+	if (uninit_ok || (!jr_page_blank(rd, pg->page) &&
+			  !jr_dbtime_special(jr_page_dbtime(pg->page))))
 		return JET_errSuccess;
 	/* A blank page where the log expects a page. */
 	jr_pagecache_release(rd->o.pc, pgno, false);
@@ -235,6 +244,7 @@ JET_ERR jr_rd_access_new(jr_redo *rd, uint32_t pgno, uint64_t after,
 		return err;
 	pg->redo = true;
 	if (rd->future && !jr_page_blank(rd, pg->page) &&
+	    !jr_dbtime_special(jr_page_dbtime(pg->page)) &&
 	    jr_page_dbtime(pg->page) >= after)
 		pg->redo = false;
 	if (pg->redo) {
@@ -964,6 +974,9 @@ static JET_ERR jr_redo_extend(jr_redo *rd, const lr_extend_db *x,
 
 	if (!jr_rd_for_us(rd, x->dbid) || rd->o.fd < 0)
 		return JET_errSuccess;
+	/* the file grows again after a shrink: cut it there at the end */
+	if (rd->st.pgno_last_shrunk && x->pgno_last > rd->st.pgno_last_shrunk)
+		rd->st.pgno_last_shrunk = x->pgno_last;
 	err = jr_file_size(rd->o.fd, &have, ei);
 	if (err < 0)
 		return err;
@@ -1100,13 +1113,37 @@ JET_ERR jr_redo_record(jr_redo *rd, const jr_redo_rec *rec, jr_errinfo *ei)
 	case 68:
 		return jr_redo_extend(rd, &r.u.extend_db, ei);
 
-	/* page changes this engine refuses rather than skip */
-	case 64: case 65: case 78: case 94: case 99: case 81:
-		if (r.lrtyp == 65 && !jr_rd_for_us(rd, r.u.page_move.page.dbid))
-			return JET_errSuccess;
-		return jr_rd_fail(rd, ei, JET_errInvalidLoggedOperation,
-				  "record type %u (%s) is not implemented",
-				  r.lrtyp, ese_lrtyp_name(r.lrtyp));
+	case 64: { /* Scrub */
+		bool apply;
+
+		ph = &r.u.scrub.n.page;
+		err = jr_redo_condition(rd, rec, ph->procid, ph->dbid,
+					ph->dbtime_after, r.u.scrub.n.objid_fdp,
+					true, &apply, ei);
+		if (err < 0 || !apply) {
+			jr_rd_count(rd, r.lrtyp, false);
+			return err;
+		}
+		return jr_redo_scrub(rd, &r, ei);
+	}
+	case 65: { /* PageMove */
+		bool apply;
+
+		ph = &r.u.page_move.page;
+		err = jr_redo_condition(rd, rec, ph->procid, ph->dbid,
+					ph->dbtime_after,
+					r.u.page_move.objid_fdp, true, &apply,
+					ei);
+		if (err < 0 || !apply) {
+			jr_rd_count(rd, r.lrtyp, false);
+			return err;
+		}
+		return jr_redo_page_move(rd, &r, ei);
+	}
+	case 78: case 94: case 99:
+		return jr_redo_shrink(rd, &r, ei);
+	case 81:
+		return jr_redo_trim(rd, &r, ei);
 
 	/* no page effect */
 	case 0: case 3: case 4: case 17: case 19: case 20: case 21: case 22:

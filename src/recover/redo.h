@@ -65,6 +65,8 @@ typedef struct {
 				       an AttachDB names it) */
 	ese_lgpos lgpos_attach;     /* records at or before this are skipped */
 	uint32_t gen_max_required;  /* end of the required range */
+	ese_lgpos lgpos_last_resize; /* the header's: resizes before it are
+				       already in the file */
 	bool replay_all;            /* the whole replay is "required range" */
 	uint64_t dbtime_start;      /* the header's dbtime (counters start) */
 	uint32_t objid_start;       /* the header's objidLast */
@@ -88,6 +90,8 @@ typedef struct {
 	ese_lgpos last_lgpos_end;    /* where it ended */
 	bool detached;               /* a DetachDB ended the attachment */
 	bool saw_term;               /* last control record was a Term */
+	uint32_t pgno_last_shrunk;   /* a shrink cut the file after this
+					page (0: none): truncate at the end */
 	/* Database version from SetDbVersion (0: none seen). */
 	uint32_t db_version, db_update_major, db_update_minor;
 } jr_redo_stats;

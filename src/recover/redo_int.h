@@ -111,6 +111,13 @@ JET_ERR jr_redo_convert_fdp(jr_redo *rd, const lr_record *r, jr_errinfo *ei);
 JET_ERR jr_redo_empty_tree(jr_redo *rd, const lr_record *r, jr_pg *root,
 			   jr_errinfo *ei);
 
+/* Scrub, PageMove, ShrinkDB, TrimDB (redo_misc.c): the record is for this
+ * database and its session (when it has one) is followed. */
+JET_ERR jr_redo_scrub(jr_redo *rd, const lr_record *r, jr_errinfo *ei);
+JET_ERR jr_redo_page_move(jr_redo *rd, const lr_record *r, jr_errinfo *ei);
+JET_ERR jr_redo_shrink(jr_redo *rd, const lr_record *r, jr_errinfo *ei);
+JET_ERR jr_redo_trim(jr_redo *rd, const lr_record *r, jr_errinfo *ei);
+
 /* Roll back one RCE at the end of the logs (undo.c). */
 JET_ERR jr_undo_rce(const jr_rce *rce, uint16_t procid, void *ctx,
 		    jr_errinfo *ei);
