@@ -29,6 +29,7 @@
 #include "ese/logwriter.h"
 #include "ese/node.h"
 #include "ese/page.h"
+#include "ese/pagemut.h"
 #include "recover/dbcheck.h"
 #include "recover/recovery.h"
 #include "testutil.h"
@@ -605,11 +606,198 @@ static void test_full_right_merge(void **state)
 	g_free(src);
 }
 
+/* ---- a page move, then a shrink past the required range ---- */
+
+/* An internal page's line pointing to a leaf that has a left sibling. */
+static bool find_moveable(fixture *f, uint32_t *P, unsigned *iline,
+			  uint32_t *L)
+{
+	uint32_t npages = (uint32_t)(f->len / PS - 2);
+	jr_errinfo ei;
+
+	for (uint32_t pg = 1; pg <= npages; pg++) {
+		const uint8_t *p = page_of(f, pg);
+		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
+		unsigned n = ese_page_line_count(&f->lay, p);
+
+		if (ese_page_is_blank(&f->lay, p) ||
+		    !(fl & ESE_PGF_PARENT_OF_LEAF) ||
+		    (fl & (ESE_PGF_SPACE_TREE | ESE_PGF_EMPTY)) || n < 3)
+			continue;
+		for (unsigned i = 1; i + 1 < n; i++) {
+			ese_node a;
+
+			assert_int_equal(ese_node_get(&f->lay, p, i, &a, &ei), 0);
+			*L = jr_le32(a.data);
+			if (!jr_le32(page_of(f, *L) + ESE_PGHDR_PGNO_PREV) ||
+			    !jr_le32(page_of(f, *L) + ESE_PGHDR_PGNO_NEXT))
+				continue;
+			*P = pg;
+			*iline = i;
+			f->objid = jr_le32(p + ESE_PGHDR_OBJID_FDP);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void test_page_move_and_shrink(void **state)
+{
+	char *src = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	char *dir = jr_test_tmpdir("move_set");
+	char *out = jr_test_tmpdir("move_out");
+	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
+	char *out_db = g_build_filename(out, "SRUDB.dat", NULL);
+	const uint32_t DEST = 428, LAST = 430;
+	ese_dbheader_read_result hr;
+	ese_logwriter_params wp;
+	ese_loghdr tmpl;
+	ese_logwriter *w;
+	jr_recovery_opts o;
+	jr_recovery_summary sum;
+	jr_dbcheck_result chk;
+	jr_errinfo ei;
+	fixture f;
+	uint32_t P = 0, L = 0, left, right;
+	unsigned iline = 0, nl;
+	uint8_t rec[96 + 2 * PS], old[PS];
+	uint8_t *res;
+	size_t lres, cb_head, cb_tail;
+	uint64_t D;
+	ese_node n;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.db = jr_test_slurp(src, &f.len);
+	assert_int_equal(ese_page_layout_init(&f.lay, PS, &ei), 0);
+	assert_int_equal(ese_dbheader_read(f.db, f.len, &hr, &ei), 0);
+	f.hdr = hr.hdr;
+	assert_true(ese_page_is_blank(&f.lay, page_of(&f, DEST)));
+	assert_true(find_moveable(&f, &P, &iline, &L));
+	for (uint32_t pg = 1; pg <= f.len / PS - 2; pg++) {
+		const uint8_t *p = page_of(&f, pg);
+		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
+
+		if ((fl & ESE_PGF_ROOT) && !(fl & ESE_PGF_SPACE_TREE) &&
+		    jr_le32(p + ESE_PGHDR_OBJID_FDP) == f.objid)
+			f.root = pg;
+	}
+	left = jr_le32(page_of(&f, L) + ESE_PGHDR_PGNO_PREV);
+	right = jr_le32(page_of(&f, L) + ESE_PGHDR_PGNO_NEXT);
+	nl = ese_page_line_count(&f.lay, page_of(&f, L));
+	memcpy(old, page_of(&f, L), PS);
+	D = hr.hdr.dbtime + 1;
+
+	/* the PageMove record: the source as header + tag array */
+	memset(rec, 0, sizeof(rec));
+	rec[0] = 65;
+	jr_put_le16(rec + 1, 300);
+	rec[3] = 1;
+	jr_put_le32(rec + 4, L);
+	jr_put_le64(rec + 8, D);
+	jr_put_le64(rec + 16, jr_le64(old + ESE_PGHDR_DBTIME));
+	rec[28] = 1;
+	jr_put_le32(rec + 32, DEST);
+	jr_put_le32(rec + 36, left);
+	jr_put_le32(rec + 40, right);
+	jr_put_le32(rec + 44, P);
+	jr_put_le64(rec + 48, jr_le64(page_of(&f, left) + ESE_PGHDR_DBTIME));
+	jr_put_le64(rec + 56, jr_le64(page_of(&f, right) + ESE_PGHDR_DBTIME));
+	jr_put_le64(rec + 64, jr_le64(page_of(&f, P) + ESE_PGHDR_DBTIME));
+	jr_put_le32(rec + 72, f.root);
+	jr_put_le32(rec + 76, f.objid);
+	jr_put_le32(rec + 80, iline);
+	{
+		uint8_t tmp[PS];
+
+		memcpy(tmp, old, PS);
+		assert_int_equal(ese_page_compact(&f.lay, tmp, &cb_head,
+						  &cb_tail, &ei), 0);
+		jr_put_le32(rec + 88, (uint32_t)cb_head);
+		jr_put_le32(rec + 92, (uint32_t)cb_tail);
+		memcpy(rec + 96, tmp, cb_head);
+		memcpy(rec + 96 + cb_head, tmp + PS - cb_tail, cb_tail);
+	}
+
+	f.hdr.state = JET_dbstateDirtyShutdown;
+	f.hdr.gen_min_required = GEN;
+	f.hdr.gen_max_required = GEN;
+	assert_int_equal(ese_dbheader_write_pair(&f.hdr, f.db, PS), 0);
+	jr_test_spit(db, f.db, f.len);
+
+	ese_loghdr_init(&tmpl, GEN, 16, &f.hdr.sign_log);
+	tmpl.n_attach = 1;
+	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
+	tmpl.attach[0].dbid = 1;
+	tmpl.attach[0].sign_db = f.hdr.sign_db;
+	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
+						 "C:\\SRUDB.dat", &ei), 0);
+	ese_logwriter_params_init(&wp, dir, "SRU", GEN, &f.hdr.sign_log);
+	wp.template_hdr = &tmpl;
+	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	begin0(w, 300);
+	put(w, rec, 96 + cb_head + cb_tail);
+	commit0(w, 300);
+	assert_int_equal(ese_logwriter_flush(w, &ei), 0);
+	/* past the required range: the shrink is done, not skipped */
+	assert_int_equal(ese_logwriter_new_generation(w, &ei), 0);
+	{
+		uint8_t sh[18] = { 99, 1 };
+
+		jr_put_le32(sh + 2, LAST);
+		jr_put_le32(sh + 6, (uint32_t)(f.len / PS - 2 - LAST));
+		jr_put_le64(sh + 10, D + 1);
+		put(w, sh, sizeof(sh));
+	}
+	assert_int_equal(ese_logwriter_flush(w, &ei), 0);
+	assert_int_equal(ese_logwriter_close(w, &ei), 0);
+
+	jr_recovery_opts_init(&o);
+	o.db_path = db;
+	o.out_dir = out;
+	jr_errinfo_clear(&ei);
+	if (jr_recover_database(&o, &sum, &ei) < 0)
+		fail_msg("recover: %d %s", ei.err, ei.detail);
+	assert_int_equal(sum.gen_last, GEN + 1);
+	assert_int_equal(sum.redo.applied[65], 1);
+	assert_int_equal(sum.redo.applied[99], 1);
+	assert_int_equal(sum.redo.pgno_last_shrunk, LAST);
+
+	res = jr_test_slurp(out_db, &lres);
+	assert_int_equal(lres, ((size_t)LAST + 2) * PS);
+	g_free(f.db);
+	f.db = res;
+	/* the destination holds the source's nodes, the source is empty */
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(&f, DEST)), nl);
+	assert_memory_equal(page_of(&f, DEST) + 16, old + 16, PS - 16 - 24);
+	assert_int_equal(jr_le64(page_of(&f, DEST) + ESE_PGHDR_DBTIME), D);
+	assert_true(jr_le32(page_of(&f, L) + ESE_PGHDR_FLAGS) & ESE_PGF_EMPTY);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(&f, L)), 0);
+	assert_int_equal(ese_node_get(&f.lay, page_of(&f, P), iline, &n, &ei),
+			 0);
+	assert_int_equal(jr_le32(n.data), DEST);
+	assert_int_equal(jr_le32(page_of(&f, left) + ESE_PGHDR_PGNO_NEXT), DEST);
+	assert_int_equal(jr_le32(page_of(&f, right) + ESE_PGHDR_PGNO_PREV), DEST);
+	assert_int_equal(jr_dbcheck(out_db, NULL, &chk, &ei), 0);
+	if (chk.problems.total)
+		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
+			 chk.problems.items[0].reason);
+	jr_dbcheck_free(&chk);
+
+	g_free(res);
+	g_free(out_db);
+	g_free(db);
+	g_free(out);
+	g_free(dir);
+	g_free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_transaction_rolled_back),
 		cmocka_unit_test(test_full_right_merge),
+		cmocka_unit_test(test_page_move_and_shrink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
