@@ -269,6 +269,8 @@ typedef struct {
  *                             sequence.
  *   -539 DatabaseLogSetMismatch     a copy whose trailer was applied belongs
  *                             to another log sequence.
+ *   -531 BadDbSignature       the logs attach a database under the copy's
+ *                             file name but with another signature.
  *   -577 BadRestoreTargetInstance   ESE: the target instance is unknown or
  *                             uses another base name. Here (no running
  *                             instances): the target log directory holds no

@@ -204,6 +204,8 @@ static JET_ERR restore_ei(const fx *f, uint32_t lo, uint32_t hi,
 	return err;
 }
 
+static void other_db_hdr(ese_dbheader *h, void *ctx);
+
 /* ---- parameter rules (-1003, -1023, -1811) ---- */
 
 static void test_params(void **state)
@@ -575,6 +577,39 @@ static void test_trailer_mismatch(void **state)
 		g_free(p);
 		fx_free(&f);
 	}
+}
+
+static void test_foreign_database(void **state)
+{
+	fx f;
+	jr_errinfo ei;
+	char *p;
+	uint8_t *buf;
+	size_t len;
+	ese_dbheader_read_result hr;
+	ese_patchpage pp;
+
+	(void)state;
+	/* A database named SRUDB.dat with a consistent trailer, but not the
+	 * SRUDB.dat the logs attach (another signature). */
+	fx_init(&f, "extrestore-531", 0x59, 0x5C, false);
+	p = fx_path(&f, NULL, "SRUDB.dat");
+	assert_int_equal(jr_bkset_edit_db_header(p, other_db_hdr, NULL, NULL),
+			 0);
+	assert_int_equal(ese_dbheader_read_file(p, &hr, NULL), 0);
+	buf = jr_test_slurp(p, &len);
+	(void)ese_patchpage_parse(buf + len - PS, PS, &pp, NULL);
+	pp.sign_db = hr.hdr.sign_db;
+	assert_int_equal(ese_patchpage_write(&pp, buf + len - PS, PS), 0);
+	jr_test_spit(p, buf, len);
+	g_free(buf);
+	g_free(f.hash);
+	f.hash = dir_hash(f.bk);
+	assert_int_equal(restore_ei(&f, 0, 0, false, &ei),
+			 JET_errBadDbSignature);
+	assert_non_null(strstr(ei.detail, SRU_PATH));
+	g_free(p);
+	fx_free(&f);
 }
 
 /* ---- restore map errors ---- */
@@ -1450,6 +1485,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_database),
 		cmocka_unit_test(test_bad_trailer),
 		cmocka_unit_test(test_trailer_mismatch),
+		cmocka_unit_test(test_foreign_database),
 		cmocka_unit_test(test_map_errors),
 		cmocka_unit_test(test_target_instance_errors),
 		cmocka_unit_test(test_target_instance_gap),

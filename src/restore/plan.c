@@ -413,6 +413,29 @@ static JET_ERR jr_match_file_names(const jr_restore_params *p,
 	return JET_errSuccess;
 }
 
+/* A copy the logs do not know by its signature, while they attach a
+ * database of its file name: another database than the one the logs
+ * describe (recovery.c's rule, ESE's -531). */
+static JET_ERR jr_check_foreign(const jr_logchain *c, const jr_plan_db *d,
+				jr_errinfo *ei)
+{
+	for (unsigned k = 0; k < c->n; k++) {
+		const jr_scan_log *l = c->by_gen[k]->log;
+
+		for (unsigned a = 0; a < l->n_attach; a++)
+			if (l->attach[a].path &&
+			    jr_path_equal_ci(jr_path_base(l->attach[a].path),
+					     d->src->name))
+				return jr_fail(ei, JET_errBadDbSignature,
+					       "%s: the logs attach %s (dbid %u) "
+					       "with another database "
+					       "signature", d->src->path,
+					       l->attach[a].path,
+					       l->attach[a].dbid);
+	}
+	return JET_errSuccess;
+}
+
 static JET_ERR jr_select_dbs(const jr_restore_params *p, jr_plan *pl,
 			     const jr_logchain *c, jr_errinfo *ei)
 {
@@ -498,6 +521,9 @@ static JET_ERR jr_select_dbs(const jr_restore_params *p, jr_plan *pl,
 	}
 	for (unsigned i = 0; i < pl->n_dbs && err >= 0; i++)
 		err = jr_check_copy(pl, &pl->dbs[i], ei);
+	for (unsigned i = 0; i < pl->n_dbs && err >= 0; i++)
+		if (!pl->dbs[i].recorded)
+			err = jr_check_foreign(c, &pl->dbs[i], ei);
 free_cand:
 	free(entry_of);
 	free(rc);

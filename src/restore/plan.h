@@ -37,7 +37,9 @@
  *               -539 DatabaseLogSetMismatch: a copy whose trailer was
  *               already applied carries another log signature;
  *               -554 / -553: the copy needs generations below genLow /
- *               above genHigh.
+ *               above genHigh; -531 BadDbSignature: the logs know no
+ *               database of the copy's signature but attach one under its
+ *               file name.
  *   continuation (target-instance log directory, or else the log
  *               directory when it is not the backup directory)
  *               -577 BadRestoreTargetInstance: the target log directory
