@@ -504,6 +504,13 @@ static void *op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * starts from empty text instead of the current value. */
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	/* Data comes from the cache file's descriptor (read_buf): let libfuse
+	 * splice it to the kernel instead of copying it through a fresh
+	 * buffer per request. */
+	if (conn->capable & FUSE_CAP_SPLICE_WRITE)
+		conn->want |= FUSE_CAP_SPLICE_WRITE;
+	if (conn->capable & FUSE_CAP_SPLICE_MOVE)
+		conn->want |= FUSE_CAP_SPLICE_MOVE;
 	return fuse_get_context()->private_data;
 }
 
