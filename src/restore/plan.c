@@ -1,25 +1,23 @@
 /*
- * plan.c - parameters + backup set -> restore plan (see plan.h).
+ * plan.c - parameters + backup set -> restore plan (see plan.h): the
+ * parameters, the backup's logs and range, the completed headers, the
+ * coverage and the targets. The databases are selected and checked in
+ * plan_db.c, the newer logs in plan_cont.c.
  */
 #include "restore/plan.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "ese/checkpoint.h"
 #include "ese/loghdr.h"
-#include "ese/patchpage.h"
 #include "restore/logchain.h"
-#include "util/io.h"
+#include "restore/plan_int.h"
 
 #define JR_PLAN_UNIT 4096u          /* progress unit: one 4 KiB block */
-#define JR_RECORDED_MAX 8           /* recorded paths kept per database */
 
 void *jr_restore_calloc(const jr_restore_params *p, size_t n, size_t size)
 {
@@ -38,8 +36,8 @@ char *jr_restore_strdup(const jr_restore_params *p, const char *s)
 	return d;
 }
 
-static char *jr_join(const jr_restore_params *p, const char *dir,
-		     const char *name)
+char *jr_plan_join(const jr_restore_params *p, const char *dir,
+		   const char *name)
 {
 	size_t ld = strlen(dir), ln = strlen(name);
 	char *s = jr_restore_calloc(p, 1, ld + ln + 2);
@@ -116,7 +114,7 @@ static JET_ERR jr_dir_check(const char *path, const char *what,
 	return JET_errSuccess;
 }
 
-static bool jr_same_file(const char *a, const char *b)
+bool jr_plan_same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
 
@@ -147,7 +145,7 @@ static JET_ERR jr_check_dirs(const jr_restore_params *p, jr_errinfo *ei)
 
 /* ---- log sets ---- */
 
-static bool jr_is_member(const jr_scan_entry *e, const char *base)
+bool jr_plan_is_member(const jr_scan_entry *e, const char *base)
 {
 	return e->filetype == JET_filetypeLog &&
 	       e->name_kind != JR_LOGNAME_NONE &&
@@ -190,9 +188,9 @@ static JET_ERR jr_pick_base(const jr_restore_params *p, const jr_scan *s,
 
 /* Build a chain, renumbering logchain's errors for the directory's role:
  * bad_sig for -530, not_contig for -528 and -515 (0: keep). */
-static JET_ERR jr_chain(const jr_scan *s, const char *base, jr_logchain *c,
-			JET_ERR bad_sig, JET_ERR gap, JET_ERR not_contig,
-			jr_errinfo *ei)
+JET_ERR jr_plan_chain(const jr_scan *s, const char *base, jr_logchain *c,
+		      JET_ERR bad_sig, JET_ERR gap, JET_ERR not_contig,
+		      jr_errinfo *ei)
 {
 	jr_errinfo local;
 	JET_ERR err, mapped;
@@ -226,7 +224,7 @@ static JET_ERR jr_backup_logs(const jr_restore_params *p, jr_plan *pl,
 		const jr_scan_entry *e = s->entries[i];
 		uint32_t g;
 
-		if (!jr_is_member(e, pl->base))
+		if (!jr_plan_is_member(e, pl->base))
 			continue;
 		g = jr_entry_gen(e);
 		if (p->gen_low && g < p->gen_low)
@@ -240,9 +238,9 @@ static JET_ERR jr_backup_logs(const jr_restore_params *p, jr_plan *pl,
 				       "restore's genHigh 0x%X", e->path, g,
 				       p->gen_high);
 	}
-	err = jr_chain(s, pl->base, c, JET_errGivenLogFileHasBadSignature,
-		       JET_errFileNotFound, JET_errGivenLogFileIsNotContiguous,
-		       ei);
+	err = jr_plan_chain(s, pl->base, c, JET_errGivenLogFileHasBadSignature,
+			    JET_errFileNotFound,
+			    JET_errGivenLogFileIsNotContiguous, ei);
 	if (err < 0)
 		return err;
 	if (c->n == 0) {
@@ -258,277 +256,6 @@ static JET_ERR jr_backup_logs(const jr_restore_params *p, jr_plan *pl,
 	}
 	pl->sign_log = c->sign_log;
 	return JET_errSuccess;
-}
-
-/* ---- databases ---- */
-
-typedef struct {
-	const jr_scan_entry *e;
-	const char *recorded[JR_RECORDED_MAX];
-	unsigned n_recorded;
-} jr_cand;
-
-/* Paths the chain's log headers record for the database e. */
-static void jr_collect_recorded(const jr_logchain *c, jr_cand *cd)
-{
-	const ese_signature *sig = cd->e->db ? &cd->e->db->hdr.sign_db : NULL;
-
-	if (!sig)
-		return;
-	for (unsigned k = 0; k < c->n; k++) {
-		const jr_scan_log *l = c->by_gen[k]->log;
-
-		for (unsigned a = 0; a < l->n_attach; a++) {
-			bool dup = false;
-
-			if (!ese_signature_equal(&l->attach[a].sign_db, sig) ||
-			    !l->attach[a].path || !l->attach[a].path[0])
-				continue;
-			for (unsigned r = 0; r < cd->n_recorded; r++)
-				if (jr_path_equal_ci(cd->recorded[r],
-						     l->attach[a].path))
-					dup = true;
-			if (!dup && cd->n_recorded < JR_RECORDED_MAX)
-				cd->recorded[cd->n_recorded++] =
-					l->attach[a].path;
-		}
-	}
-}
-
-/* ESE's ErrLGCheckDBFiles up to the range check: which generations the
- * copy needs, from its trailer, its completed header or its snapshot
- * info. */
-static JET_ERR jr_check_copy(const jr_plan *pl, jr_plan_db *d,
-			     jr_errinfo *ei)
-{
-	const jr_scan_entry *e = d->src;
-	const ese_dbheader *h;
-	ese_patchpage pp;
-	int fd;
-	JET_ERR err;
-
-	if (e->filetype != JET_filetypeDatabase)
-		return jr_fail(ei, JET_errDatabaseCorrupted,
-			       "%s is not a database (file type %u)", e->path,
-			       (unsigned)e->filetype);
-	if (!e->db)
-		return jr_fail(ei, JET_errDatabaseCorrupted,
-			       "%s: header damaged in both copies%s%s", e->path,
-			       e->hdr_err ? ": " : "",
-			       e->hdr_err ? e->hdr_err->detail : "");
-	d->hdr = e->db->hdr;
-	d->page_size = e->db->page_size;
-	d->file_size = e->size;
-	h = &d->hdr;
-	if (h->attrib != 0)
-		return jr_fail(ei, JET_errDatabaseCorrupted,
-			       "%s: header attribute %d is not a database's",
-			       e->path, (int)h->attrib);
-	if (!ese_lgpos_is_zero(&h->bk_snapshot_cur.lgpos_mark)) {
-		d->from_snapshot = true;
-		if (!ese_signature_equal(&h->sign_log, &pl->sign_log))
-			return jr_fail(ei, JET_errDatabasePatchFileMismatch,
-				       "%s: snapshot copy of another log "
-				       "sequence than the backup's logs",
-				       e->path);
-		d->bk_gen_low = h->bk_snapshot_cur.gen_low;
-		d->bk_gen_high = h->bk_snapshot_cur.gen_high;
-		return JET_errSuccess;
-	}
-	if (h->bk_full_cur.gen_low == 0)
-		return jr_fail(ei, JET_errRestoreOfNonBackupDatabase,
-			       "%s carries no external-backup information "
-			       "(state %s): recover it instead", e->path,
-			       ese_dbstate_name(h->state));
-	if (h->bk_full_cur.gen_high != 0) {
-		if (!ese_signature_equal(&h->sign_log, &pl->sign_log))
-			return jr_fail(ei, JET_errDatabaseLogSetMismatch,
-				       "%s belongs to another log sequence "
-				       "than the backup's logs", e->path);
-		d->bk_gen_low = h->bk_full_cur.gen_low;
-		d->bk_gen_high = h->bk_full_cur.gen_high;
-		return JET_errSuccess;
-	}
-	err = jr_open_ro(e->path, &fd, ei);
-	if (err < 0)
-		return err;
-	err = ese_patchpage_read_fd(fd, d->page_size, &pp, ei);
-	close(fd);
-	if (err < 0) {
-		jr_errinfo_prefix(ei, "%s: trailer page", e->path);
-		return err;
-	}
-	if (!ese_signature_equal(&h->sign_db, &pp.sign_db))
-		return jr_fail(ei, JET_errDatabasePatchFileMismatch,
-			       "%s: the trailer page belongs to another "
-			       "database", e->path);
-	if (!ese_signature_equal(&h->sign_log, &pl->sign_log) ||
-	    !ese_signature_equal(&pp.sign_log, &pl->sign_log))
-		return jr_fail(ei, JET_errDatabasePatchFileMismatch,
-			       "%s: %s belongs to another log sequence than "
-			       "the backup's logs", e->path,
-			       ese_signature_equal(&h->sign_log, &pl->sign_log)
-				       ? "the trailer page" : "the header");
-	if (ese_lgpos_cmp(&h->bk_full_cur.lgpos_mark,
-			  &pp.bkinfo.lgpos_mark) != 0)
-		return jr_fail(ei, JET_errDatabasePatchFileMismatch,
-			       "%s: the trailer page is from another backup "
-			       "(its mark differs from the header's)", e->path);
-	if (pp.bkinfo.gen_high == 0 || pp.bkinfo.gen_low == 0 ||
-	    pp.bkinfo.gen_low > pp.bkinfo.gen_high)
-		return jr_fail(ei, JET_errDatabasePatchFileMismatch,
-			       "%s: the trailer page records no log range "
-			       "(0x%X-0x%X)", e->path, pp.bkinfo.gen_low,
-			       pp.bkinfo.gen_high);
-	d->zero_trailer = true;
-	d->bk_gen_low = pp.bkinfo.gen_low;
-	d->bk_gen_high = pp.bkinfo.gen_high;
-	return JET_errSuccess;
-}
-
-/* Map entries naming files of the backup directory exactly. */
-static JET_ERR jr_match_file_names(const jr_restore_params *p,
-				   const jr_cand *cand, unsigned nc,
-				   long *entry_of, jr_errinfo *ei)
-{
-	for (unsigned i = 0; i < nc; i++)
-		entry_of[i] = -1;
-	for (long k = 0; k < p->n_map; k++) {
-		unsigned i;
-
-		for (i = 0; i < nc; i++)
-			if (!strcmp(cand[i].e->name, p->map[k].old_name))
-				break;
-		if (i == nc)
-			return jr_fail(ei, JET_errFileNotFound,
-				       "%s/%s: no such file to restore",
-				       p->backup_dir, p->map[k].old_name);
-		if (entry_of[i] >= 0)
-			return jr_fail(ei, JET_errInvalidParameter,
-				       "restore map entries %ld and %ld both "
-				       "name %s", entry_of[i], k,
-				       p->map[k].old_name);
-		entry_of[i] = k;
-	}
-	return JET_errSuccess;
-}
-
-/* A copy the logs do not know by its signature, while they attach a
- * database of its file name: another database than the one the logs
- * describe (recovery.c's rule, ESE's -531). */
-static JET_ERR jr_check_foreign(const jr_logchain *c, const jr_plan_db *d,
-				jr_errinfo *ei)
-{
-	for (unsigned k = 0; k < c->n; k++) {
-		const jr_scan_log *l = c->by_gen[k]->log;
-
-		for (unsigned a = 0; a < l->n_attach; a++)
-			if (l->attach[a].path &&
-			    jr_path_equal_ci(jr_path_base(l->attach[a].path),
-					     d->src->name))
-				return jr_fail(ei, JET_errBadDbSignature,
-					       "%s: the logs attach %s (dbid %u) "
-					       "with another database "
-					       "signature", d->src->path,
-					       l->attach[a].path,
-					       l->attach[a].dbid);
-	}
-	return JET_errSuccess;
-}
-
-static JET_ERR jr_select_dbs(const jr_restore_params *p, jr_plan *pl,
-			     const jr_logchain *c, jr_errinfo *ei)
-{
-	const jr_scan *s = pl->scan;
-	jr_cand *cand = NULL;
-	jr_rstmap_candidate *rc = NULL;
-	long *entry_of = NULL;
-	unsigned nc = 0, nsel = 0;
-	JET_ERR err = JET_errSuccess;
-
-	cand = jr_restore_calloc(p, s->n, sizeof(*cand));
-	rc = jr_restore_calloc(p, s->n, sizeof(*rc));
-	entry_of = jr_restore_calloc(p, s->n, sizeof(*entry_of));
-	if (!cand || !rc || !entry_of) {
-		err = jr_fail(ei, JET_errOutOfMemory, "restore plan");
-		goto free_cand;
-	}
-	/* With a map, any file that is neither a log nor a checkpoint can be
-	 * named (and a non-database then fails with -1206); without one,
-	 * the databases. */
-	for (unsigned i = 0; i < s->n; i++) {
-		const jr_scan_entry *e = s->entries[i];
-
-		if (e->filetype == JET_filetypeLog ||
-		    e->filetype == JET_filetypeCheckpoint || e->blank)
-			continue;
-		if (!p->n_map && e->filetype != JET_filetypeDatabase)
-			continue;
-		cand[nc].e = e;
-		jr_collect_recorded(c, &cand[nc]);
-		rc[nc].file_name = e->name;
-		rc[nc].recorded = cand[nc].recorded;
-		rc[nc].n_recorded = cand[nc].n_recorded;
-		nc++;
-	}
-	if (p->n_map && p->map_file_names) {
-		err = jr_match_file_names(p, cand, nc, entry_of, ei);
-		if (err < 0)
-			goto free_cand;
-	} else if (p->n_map) {
-		err = jr_rstmap_match(p->map, p->n_map, rc, nc, entry_of, ei);
-		if (err < 0)
-			goto free_cand;
-	} else {
-		for (unsigned i = 0; i < nc; i++)
-			entry_of[i] = -1;
-	}
-	for (unsigned i = 0; i < nc; i++)
-		if (p->n_map == 0 || entry_of[i] >= 0)
-			nsel++;
-	if (nsel == 0) {
-		err = jr_fail(ei, JET_errFileNotFound,
-			      "%s holds no database to restore", p->backup_dir);
-		goto free_cand;
-	}
-	pl->dbs = jr_restore_calloc(p, nsel, sizeof(*pl->dbs));
-	if (!pl->dbs) {
-		err = jr_fail(ei, JET_errOutOfMemory, "restore plan");
-		goto free_cand;
-	}
-	for (unsigned i = 0; i < nc; i++) {
-		jr_plan_db *d;
-		const char *name;
-
-		if (p->n_map && entry_of[i] < 0)
-			continue;
-		d = &pl->dbs[pl->n_dbs++];
-		d->src = cand[i].e;
-		d->recorded = cand[i].n_recorded ? cand[i].recorded[0] : NULL;
-		name = p->n_map ? p->map[entry_of[i]].new_name : d->src->name;
-		if (name[0] == '/') {
-			d->new_path = jr_restore_strdup(p, name);
-		} else {
-			const char *dir = p->out_dir ? p->out_dir
-				: p->log_dir ? p->log_dir : p->backup_dir;
-
-			d->new_path = jr_join(p, dir, name);
-		}
-		if (!d->new_path) {
-			err = jr_fail(ei, JET_errOutOfMemory, "restore plan");
-			goto free_cand;
-		}
-	}
-	for (unsigned i = 0; i < pl->n_dbs && err >= 0; i++)
-		err = jr_check_copy(pl, &pl->dbs[i], ei);
-	for (unsigned i = 0; i < pl->n_dbs && err >= 0; i++)
-		if (!pl->dbs[i].recorded)
-			err = jr_check_foreign(c, &pl->dbs[i], ei);
-free_cand:
-	free(entry_of);
-	free(rc);
-	free(cand);
-	return err;
 }
 
 /* The restore's range: what was asked, else the logs present; then every
@@ -634,139 +361,6 @@ free_hdr:
 	return err;
 }
 
-/* ---- continuation: logs newer than the backup's ---- */
-
-/* Roles: the target instance (-577 for a foreign directory) or the log
- * directory (-610 then, and an empty directory is fine). */
-static JET_ERR jr_continuation(const jr_restore_params *p, jr_plan *pl,
-			       const jr_logchain *bc, jr_logchain *tc,
-			       jr_errinfo *ei)
-{
-	const bool target = p->target_log_dir != NULL;
-	const char *dir = target ? p->target_log_dir : p->log_dir;
-	const jr_scan_entry *newest;
-	JET_ERR err;
-	char name[64];
-	unsigned members = 0;
-
-	if (!dir || jr_same_file(dir, p->backup_dir))
-		return JET_errSuccess;
-	err = jr_scan_dir(dir, &pl->cont_scan, ei);
-	if (err < 0)
-		return err;
-	for (unsigned i = 0; i < pl->cont_scan->n; i++)
-		if (jr_is_member(pl->cont_scan->entries[i], pl->base))
-			members++;
-	if (!members) {
-		if (target)
-			return jr_fail(ei, JET_errBadRestoreTargetInstance,
-				       "%s holds no log of base name %s", dir,
-				       pl->base);
-		return JET_errSuccess;
-	}
-	err = jr_chain(pl->cont_scan, pl->base, tc,
-		       JET_errExistingLogFileHasBadSignature,
-		       JET_errExistingLogFileIsNotContiguous,
-		       JET_errExistingLogFileIsNotContiguous, ei);
-	if (err < 0)
-		return err;
-	if (!ese_signature_equal(&tc->sign_log, &pl->sign_log))
-		return jr_fail(ei, target ? JET_errBadRestoreTargetInstance
-					  : JET_errExistingLogFileHasBadSignature,
-			       "the logs in %s belong to another log sequence "
-			       "than the backup's", dir);
-	if (target) {
-		char *chk = NULL;
-		ese_checkpoint_read_result *cr;
-		struct stat st;
-
-		if (asprintf(&chk, "%s/%s.chk", p->target_checkpoint_dir,
-			     pl->base) < 0)
-			return jr_fail(ei, JET_errOutOfMemory, "restore plan");
-		cr = jr_restore_calloc(p, 1, sizeof(*cr));
-		if (!cr) {
-			free(chk);
-			return jr_fail(ei, JET_errOutOfMemory, "restore plan");
-		}
-		err = JET_errSuccess;
-		if (stat(chk, &st) == 0) {
-			err = ese_checkpoint_read_file(chk, cr, ei);
-			if (err >= 0 &&
-			    !ese_signature_equal(&cr->chk.sign_log,
-						 &pl->sign_log))
-				err = jr_fail(ei, JET_errBadRestoreTargetInstance,
-					      "%s belongs to another log "
-					      "sequence than the backup's", chk);
-		}
-		free(cr);
-		free(chk);
-		if (err < 0)
-			return err;
-		newest = tc->by_gen[tc->n - 1];
-		if (newest->log->circular) {
-			/* ESE does not roll forward a target instance that
-			 * runs circular logging: its logs are recycled. */
-			pl->cont_circular = true;
-			return JET_errSuccess;
-		}
-	}
-	/* Generations the directory shares with the backup must be the
-	 * same files; the one before genLow must precede it. */
-	for (uint32_t g = tc->gen_low; g <= tc->gen_high && g <= pl->gen_high;
-	     g++) {
-		const jr_scan_log *t = tc->by_gen[g - tc->gen_low]->log;
-
-		if (g + 1 == pl->gen_low) {
-			const jr_scan_log *b = bc->by_gen[pl->gen_low -
-							  bc->gen_low]->log;
-
-			if (memcmp(&b->tm_prev_gen, &t->tm_create,
-				   sizeof(t->tm_create)) != 0)
-				return jr_fail(ei,
-					JET_errExistingLogFileIsNotContiguous,
-					"%s is not the generation before the "
-					"backup's first log",
-					tc->by_gen[g - tc->gen_low]->path);
-		} else if (g >= pl->gen_low) {
-			const jr_scan_log *b = bc->by_gen[g - bc->gen_low]->log;
-
-			if (memcmp(&b->tm_create, &t->tm_create,
-				   sizeof(t->tm_create)) != 0)
-				return jr_fail(ei,
-					JET_errExistingLogFileIsNotContiguous,
-					"%s differs from the backup's copy of "
-					"generation 0x%X",
-					tc->by_gen[g - tc->gen_low]->path, g);
-		}
-	}
-	if (tc->gen_high <= pl->gen_high)
-		return JET_errSuccess;
-	if (tc->gen_low > pl->gen_high + 1)
-		return jr_fail(ei, JET_errExistingLogFileIsNotContiguous,
-			       "%s does not continue the backup: generation "
-			       "0x%X (%s) is missing", dir, pl->gen_high + 1,
-			       jr_logchain_name(bc, pl->gen_high + 1, name,
-						sizeof(name)));
-	{
-		const jr_scan_log *b = bc->by_gen[pl->gen_high - bc->gen_low]->log;
-		const jr_scan_entry *nx = tc->by_gen[pl->gen_high + 1 -
-						     tc->gen_low];
-
-		if (memcmp(&nx->log->tm_prev_gen, &b->tm_create,
-			   sizeof(b->tm_create)) != 0)
-			return jr_fail(ei, JET_errExistingLogFileIsNotContiguous,
-				       "%s does not follow the backup's last log "
-				       "(generation 0x%X)", nx->path,
-				       pl->gen_high);
-	}
-	pl->cont_dir_buf = jr_restore_strdup(p, dir);
-	if (!pl->cont_dir_buf)
-		return jr_fail(ei, JET_errOutOfMemory, "restore plan");
-	pl->cont_dir = pl->cont_dir_buf;
-	pl->gen_end = tc->gen_high;
-	return JET_errSuccess;
-}
-
 static JET_ERR jr_list_logs(const jr_restore_params *p, jr_plan *pl,
 			    const jr_logchain *bc, const jr_logchain *tc,
 			    jr_errinfo *ei)
@@ -834,7 +428,7 @@ static JET_ERR jr_check_output(const jr_restore_params *p, const jr_plan *pl,
 			      parent);
 		goto free_parent;
 	}
-	if (jr_same_file(parent, p->backup_dir)) {
+	if (jr_plan_same_file(parent, p->backup_dir)) {
 		err = jr_fail(ei, JET_errInvalidPath,
 			      "target %s is inside the backup directory, which "
 			      "is never written", path);
@@ -846,7 +440,7 @@ static JET_ERR jr_check_output(const jr_restore_params *p, const jr_plan *pl,
 		goto free_parent;
 	}
 	for (unsigned k = 0; k < pl->n_logs; k++)
-		if (jr_same_file(path, pl->logs[k])) {
+		if (jr_plan_same_file(path, pl->logs[k])) {
 			err = jr_fail(ei, JET_errInvalidPath,
 				      "target %s is the input log %s", path,
 				      pl->logs[k]);
@@ -855,11 +449,12 @@ static JET_ERR jr_check_output(const jr_restore_params *p, const jr_plan *pl,
 	for (unsigned k = 0; k < pl->n_dbs; k++) {
 		const char *o = pl->dbs[k].new_path;
 
-		if (k < i && (!strcmp(o, path) || jr_same_file(o, path)))
+		if (k < i &&
+		    (!strcmp(o, path) || jr_plan_same_file(o, path)))
 			err = jr_fail(ei, JET_errInvalidParameter,
 				      "two databases would be restored to %s",
 				      path);
-		else if (jr_same_file(path, pl->dbs[k].src->path))
+		else if (jr_plan_same_file(path, pl->dbs[k].src->path))
 			err = jr_fail(ei, JET_errInvalidPath,
 				      "target %s is the input database %s", path,
 				      pl->dbs[k].src->path);
@@ -904,7 +499,7 @@ JET_ERR jr_plan_build(const jr_restore_params *p, jr_plan **out,
 	err = jr_backup_logs(p, pl, &bc, ei);
 	if (err < 0)
 		goto fail;
-	err = jr_select_dbs(p, pl, &bc, ei);
+	err = jr_plan_select_dbs(p, pl, &bc, ei);
 	if (err < 0)
 		goto fail;
 	err = jr_fix_range(p, pl, &bc, ei);
@@ -913,7 +508,7 @@ JET_ERR jr_plan_build(const jr_restore_params *p, jr_plan **out,
 	err = jr_prepare_headers(p, pl, &bc, ei);
 	if (err < 0)
 		goto fail;
-	err = jr_continuation(p, pl, &bc, &tc, ei);
+	err = jr_plan_continuation(p, pl, &bc, &tc, ei);
 	if (err < 0)
 		goto fail;
 	err = jr_list_logs(p, pl, &bc, &tc, ei);
