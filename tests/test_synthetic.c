@@ -22,8 +22,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "ese/dbheader.h"
 #include "ese/logwriter.h"
@@ -792,12 +796,154 @@ static void test_page_move_and_shrink(void **state)
 	g_free(src);
 }
 
+/* ---- a killed recovery, run again, gives the same bytes ---- */
+
+/* A dirty copy of clean-b grown to npages (sparse) and nrec NewPage
+ * records spread over it: a replay long enough to be killed midway. */
+static char *make_big_set(const char *name, uint32_t npages, uint32_t nrec)
+{
+	char *src = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	char *dir = jr_test_tmpdir(name);
+	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
+	ese_dbheader_read_result hr;
+	ese_logwriter_params wp;
+	ese_loghdr tmpl;
+	ese_logwriter *w;
+	jr_errinfo ei;
+	size_t len;
+	uint8_t *buf = jr_test_slurp(src, &len);
+	uint8_t r[20];
+	uint64_t dbt;
+	FILE *f;
+
+	assert_int_equal(ese_dbheader_read(buf, len, &hr, &ei), 0);
+	hr.hdr.state = JET_dbstateDirtyShutdown;
+	hr.hdr.gen_min_required = 1;
+	hr.hdr.gen_max_required = 1;
+	assert_int_equal(ese_dbheader_write_pair(&hr.hdr, buf, PS), 0);
+	jr_test_spit(db, buf, len);
+	f = fopen(db, "r+");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), ((off_t)npages + 2) * PS), 0);
+	fclose(f);
+
+	ese_loghdr_init(&tmpl, 1, 256, &hr.hdr.sign_log);
+	tmpl.n_attach = 1;
+	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
+	tmpl.attach[0].dbid = 1;
+	tmpl.attach[0].sign_db = hr.hdr.sign_db;
+	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
+						 "C:\\SRUDB.dat", &ei), 0);
+	ese_logwriter_params_init(&wp, dir, "SRU", 1, &hr.hdr.sign_log);
+	wp.template_hdr = &tmpl;
+	wp.csec_lgfile = 256;
+	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	begin0(w, 1);
+	dbt = hr.hdr.dbtime;
+	for (uint32_t i = 0; i < nrec; i++) {
+		memset(r, 0, sizeof(r));
+		r[0] = 95;
+		jr_put_le16(r + 1, 1);
+		r[3] = 1;
+		jr_put_le32(r + 4, 500 + (uint32_t)(((uint64_t)i * 7919) %
+						    (npages - 500)));
+		jr_put_le32(r + 8, 99);
+		jr_put_le64(r + 12, ++dbt);
+		put(w, r, sizeof(r));
+	}
+	commit0(w, 1);
+	assert_int_equal(ese_logwriter_flush(w, &ei), 0);
+	assert_int_equal(ese_logwriter_close(w, &ei), 0);
+	g_free(buf);
+	g_free(db);
+	g_free(src);
+	return dir;
+}
+
+static void recover_into(const char *db, const char *out)
+{
+	jr_recovery_opts o;
+	jr_recovery_summary sum;
+	jr_errinfo ei;
+
+	jr_recovery_opts_init(&o);
+	o.db_path = db;
+	o.out_dir = out;
+	o.cache_bytes = 1u << 20;
+	jr_errinfo_clear(&ei);
+	if (jr_recover_database(&o, &sum, &ei) < 0)
+		fail_msg("recover: %d %s", ei.err, ei.detail);
+}
+
+static void test_killed_recovery_reruns_to_same_bytes(void **state)
+{
+	char *dir = make_big_set("kill_set", 16384, 120000);
+	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
+	char *ref = jr_test_tmpdir("kill_ref");
+	char *out = jr_test_tmpdir("kill_out");
+	char *fa = g_build_filename(ref, "SRUDB.dat", NULL);
+	char *fb = g_build_filename(out, "SRUDB.dat", NULL);
+	static const unsigned delays_ms[] = { 20, 120, 400 };
+	uint8_t *a, *b;
+	size_t la, lb;
+
+	(void)state;
+	recover_into(db, ref);
+	for (size_t i = 0; i < G_N_ELEMENTS(delays_ms); i++) {
+		pid_t pid = fork();
+		int status;
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			recover_into(db, out);
+			_exit(0);
+		}
+		g_usleep(delays_ms[i] * 1000);
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		/* killed: at most a temporary file, never a partial result */
+		if (g_file_test(fb, G_FILE_TEST_EXISTS)) {
+			b = jr_test_slurp(fb, &lb);
+			a = jr_test_slurp(fa, &la);
+			assert_int_equal(la, lb);
+			assert_memory_equal(a, b, la);
+			g_free(a);
+			g_free(b);
+			g_unlink(fb);
+		}
+	}
+	recover_into(db, out);
+	a = jr_test_slurp(fa, &la);
+	b = jr_test_slurp(fb, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	/* the stale temporary files of the killed runs are gone */
+	{
+		GDir *d = g_dir_open(out, 0, NULL);
+		unsigned n = 0;
+
+		while (g_dir_read_name(d))
+			n++;
+		g_dir_close(d);
+		assert_int_equal(n, 1);
+	}
+	g_free(a);
+	g_free(b);
+	g_free(fa);
+	g_free(fb);
+	g_free(out);
+	g_free(ref);
+	g_free(db);
+	g_free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_transaction_rolled_back),
 		cmocka_unit_test(test_full_right_merge),
 		cmocka_unit_test(test_page_move_and_shrink),
+		cmocka_unit_test(test_killed_recovery_reruns_to_same_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -306,6 +306,16 @@ static JET_ERR jr_copy_file(int in, int out, jr_errinfo *ei)
 	err = jr_file_size(in, &size, ei);
 	if (err < 0)
 		return err;
+	/* in-kernel copy when the file system offers it (as cp does) */
+	while (off < size) {
+		loff_t a = (loff_t)off, b = (loff_t)off;
+		ssize_t n = copy_file_range(in, &a, out, &b,
+					    (size_t)(size - off), 0);
+
+		if (n <= 0)
+			break;
+		off += (uint64_t)n;
+	}
 	buf = g_malloc(JR_RECOVERY_COPY_CHUNK);
 	while (off < size) {
 		size_t n = size - off > JR_RECOVERY_COPY_CHUNK
@@ -490,6 +500,29 @@ static JET_ERR jr_fsync_dir(const char *dir, jr_errinfo *ei)
 	return JET_errSuccess;
 }
 
+/* A run killed before its rename leaves its temporary file behind: the
+ * next run into the same directory removes it (one writer per output
+ * directory at a time). */
+static void jr_remove_stale_temps(const char *out_dir, const char *name)
+{
+	char *prefix = g_strdup_printf(".%s.jetrestore-", name);
+	GDir *d = g_dir_open(out_dir, 0, NULL);
+	const char *f;
+
+	while (d && (f = g_dir_read_name(d))) {
+		if (g_str_has_prefix(f, prefix) &&
+		    strlen(f) == strlen(prefix) + 6) {
+			char *p = g_build_filename(out_dir, f, NULL);
+
+			unlink(p);
+			g_free(p);
+		}
+	}
+	if (d)
+		g_dir_close(d);
+	g_free(prefix);
+}
+
 JET_ERR jr_recover_database(const jr_recovery_opts *o,
 			    jr_recovery_summary *sum, jr_errinfo *ei)
 {
@@ -525,6 +558,7 @@ JET_ERR jr_recover_database(const jr_recovery_opts *o,
 	}
 	snprintf(sum->out_path, sizeof(sum->out_path), "%s/%s", out_dir,
 		 jr_basename_of(o->db_path));
+	jr_remove_stale_temps(out_dir, jr_basename_of(o->db_path));
 
 	err = jr_open_ro(o->db_path, &in, ei);
 	if (err < 0)
