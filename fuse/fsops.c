@@ -497,8 +497,10 @@ static void *op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->kernel_cache = 0;
 	cfg->auto_cache = 0;
 	cfg->direct_io = 0;
-	/* Waiting readers notice an interrupt (jobs.c polls for it). */
-	cfg->intr = 1;
+	/* cfg->intr stays off: libfuse would signal the worker thread, and
+	 * the handler for that is installed before init or never. A waiting
+	 * reader polls fuse_interrupted() instead (jobs.c), which the kernel's
+	 * INTERRUPT request sets either way. */
 	conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
 	/* O_TRUNC must reach open(): a control file's writer that truncates
 	 * starts from empty text instead of the current value. */

@@ -274,6 +274,17 @@ check "other database read while one recovers" "$exp2" "$got"
 check "...and the slow one is still running" running "$(db_field "$M" SRUDB.dat .state)"
 [ $(( (t1 - t0) / 1000000 )) -lt 2000 ] && ok "other reads took $(( (t1 - t0) / 1000000 )) ms" || bad "other reads took $(( (t1 - t0) / 1000000 )) ms"
 
+# ---- a waiting reader interrupted by a signal returns at once; the
+# ---- recovery goes on
+t0=$(date +%s%N)
+timeout -s INT 0.5 cat "$M/SRUDB.dat" >/dev/null 2>&1
+rc=$?
+t1=$(date +%s%N)
+check "interrupted reader: killed by SIGINT" 124 "$rc"
+[ $(( (t1 - t0) / 1000000 )) -lt 2000 ] && ok "interrupted reader returned after $(( (t1 - t0) / 1000000 )) ms" \
+	|| bad "interrupted reader took $(( (t1 - t0) / 1000000 )) ms"
+check "the recovery goes on" running "$(db_field "$M" SRUDB.dat .state)"
+
 # ---- cancel a running recovery
 check "cancel all" 0 "$(write_ctl "$M" cancel all)"
 wait "$slow"; rc=$?
