@@ -33,6 +33,25 @@ need_fuse() {
 	fi
 }
 
+# probe_mount BINARY TMPDIR: mount an empty set once; when the system
+# refuses FUSE mounts (a container without the privilege), skip (77).
+# Any other failure is the file system's and fails the test.
+probe_mount() {
+	local bin=$1 dir=$2/probe
+	mkdir -p "$dir/set" "$dir/mnt"
+	if mount_fs "$bin" "$dir/set" "$dir/mnt" -o cache="$dir/cache" 2>/dev/null; then
+		unmount_fs "$dir/mnt"
+		rm -rf "$dir"
+		return 0
+	fi
+	if grep -Eqi "fusermount|not permitted|permission denied|mount failed" "${FS_ERR[$dir/mnt]}"; then
+		echo "SKIP: this system refuses FUSE mounts: $(head -1 "${FS_ERR[$dir/mnt]}")"
+		exit 77
+	fi
+	echo "# the probe mount failed:"; sed 's/^/# /' "${FS_ERR[$dir/mnt]}"
+	exit 1
+}
+
 # wait_until SECONDS COMMAND...: poll every 50 ms; status 1 on timeout.
 wait_until() {
 	local limit=$(( $1 * 20 )) i=0
@@ -57,7 +76,8 @@ mount_fs() {
 	"$bin" "$backup" "$mnt" -f "$@" 2>"${FS_ERR[$mnt]}" &
 	FS_PID[$mnt]=$!
 	MOUNTS+=("$mnt")
-	if ! wait_until 20 test -e "$mnt/.restore/status"; then
+	wait_until 20 eval "test -e '$mnt/.restore/status' || ! kill -0 ${FS_PID[$mnt]}"
+	if ! test -e "$mnt/.restore/status"; then
 		echo "# mount of $backup on $mnt did not come up:" >&2
 		cat "${FS_ERR[$mnt]}" >&2
 		return 1

@@ -15,6 +15,7 @@ TMP=${JR_TESTTMP:?}/fuse-fake
 SET=$JR_TESTDATA/srum-win11-dirty
 fusermount3 -u "$TMP/m1" 2>/dev/null; fusermount3 -u "$TMP/m2" 2>/dev/null
 rm -rf "$TMP" && mkdir -p "$TMP"
+probe_mount "$FS" "$TMP"
 
 # Our own copy of the evidence, and a second set with two databases.
 BK=$TMP/backup

@@ -15,6 +15,7 @@ JR=$JR_BUILDDIR/src/jetrestore
 TMP=${JR_TESTTMP:?}/fuse-real
 fusermount3 -u "$TMP/m" 2>/dev/null
 rm -rf "$TMP" && mkdir -p "$TMP"
+probe_mount "$FS" "$TMP"
 M=$TMP/m
 
 BK=$TMP/backup
