@@ -295,7 +295,8 @@ JET_ERR jr_scan_dir(const char *dir, jr_scan **out, jr_errinfo *ei)
 		if (err < 0)
 			goto free_scan;
 	}
-	qsort(s->entries, s->n, sizeof(*s->entries), jr_scan_cmp_name);
+	if (s->n > 1)
+		qsort(s->entries, s->n, sizeof(*s->entries), jr_scan_cmp_name);
 	*out = s;
 	s = NULL;
 	err = JET_errSuccess;
