@@ -33,12 +33,13 @@ need_fuse() {
 	fi
 }
 
-# probe_mount BINARY TMPDIR: mount an empty set once; when the system
+# probe_mount BINARY TMPDIR: mount a set without databases once; when the system
 # refuses FUSE mounts (a container without the privilege), skip (77).
 # Any other failure is the file system's and fails the test.
 probe_mount() {
 	local bin=$1 dir=$2/probe
 	mkdir -p "$dir/set" "$dir/mnt"
+	echo "not a database" >"$dir/set/note.txt"
 	if mount_fs "$bin" "$dir/set" "$dir/mnt" -o cache="$dir/cache" 2>/dev/null; then
 		unmount_fs "$dir/mnt"
 		rm -rf "$dir"
