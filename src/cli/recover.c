@@ -101,7 +101,7 @@ static void jr_recover_text(const char *db, const jr_recovery_summary *s)
 		       (unsigned long long)s->redo.applied[t],
 		       (unsigned long long)s->redo.skipped[t]);
 	}
-	printf("  pages written: %llu (%llu created)\n",
+	printf("  page changes: %llu (%llu pages created)\n",
 	       (unsigned long long)s->redo.pages_redone,
 	       (unsigned long long)s->redo.pages_created);
 	printf("  transactions rolled back: %u (%llu operations)\n",
@@ -149,7 +149,7 @@ static void jr_recover_json(const char *db, const jr_recovery_summary *s,
 		jr_json_object_end(&j);
 	}
 	jr_json_object_end(&j);
-	jr_json_u64(&j, "pages_written", s->redo.pages_redone);
+	jr_json_u64(&j, "page_changes", s->redo.pages_redone);
 	jr_json_u64(&j, "pages_created", s->redo.pages_created);
 	jr_json_u64(&j, "macros", s->redo.macros);
 	jr_json_u64(&j, "transactions_undone", s->redo.trx_undone);

@@ -77,7 +77,8 @@ typedef struct {
 	uint64_t applied[256];       /* per lrtyp: changed at least one page */
 	uint64_t skipped[256];       /* per lrtyp: page(s) already up to date,
 					or not for this database / session */
-	uint64_t pages_redone;       /* page changes written */
+	uint64_t pages_redone;       /* page changes made (a page changed by
+					n records counts n times) */
 	uint64_t pages_created;      /* new pages initialised */
 	uint64_t macros;             /* macros applied */
 	uint64_t undo_records;       /* Undo records applied */
