@@ -240,6 +240,13 @@ check "-o map names" "raw srum.edb" "$(ls "$M" | tr '\n' ' ' | sed 's/ $//')"
 check "-o map: cached from the rstmap write" "done true" \
 	"$(db_field "$M" srum.edb .state) $(db_field "$M" srum.edb .from_cache)"
 check_unmount "mount with -o map" "$M"
+mount_fs "$FS" "$BK" "$M" -o cache="$CACHE",mode=soft,loginfo=0x59:0x5c:SRU,target_logs="$TMP/tlogs",target_checkpoint="$TMP/tchk" || exit 1
+check "-o mode" soft "$(cat "$M/.restore/mode")"
+check "-o loginfo" "89 92 SRU" "$(cat "$M/.restore/loginfo")"
+check "-o target_*" "$TMP/tlogs $TMP/tchk" "$(tr '\n' ' ' <"$M/.restore/target" | sed 's/ $//')"
+dd if="$M/SRUDB.dat" bs=4096 skip=608 count=1 2>/dev/null | grep -q "^loginfo 89 92 SRU$" \
+	&& ok "-o loginfo reaches the job" || bad "-o loginfo not in the job's parameters"
+check_unmount "mount with -o mode, loginfo, target" "$M"
 
 # ---- 8 concurrent readers: one recovery, identical bytes
 n=$(calls)
