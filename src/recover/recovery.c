@@ -14,7 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ese/checksum.h"
 #include "ese/dbheader.h"
 #include "ese/logreader.h"
 #include "recover/pagecache.h"
@@ -282,21 +281,6 @@ free_dir:
 	return err;
 }
 
-static void jr_write_hook(uint8_t *page, size_t page_size, uint32_t pgno,
-			  void *ctx)
-{
-	(void)ctx;
-	/* a page zeroed by a trim or a shrink stays blank */
-	for (size_t i = 0; i < page_size; i++)
-		if (page[i])
-			goto stamp;
-	return;
-stamp:
-	/* ESE sets the ECC checksum format on every page it writes. */
-	ese_page_set_ecc_format(page);
-	ese_page_checksum_write(page, page_size, pgno);
-}
-
 static JET_ERR jr_copy_file(int in, int out, jr_errinfo *ei)
 {
 	uint64_t size, off = 0;
@@ -389,7 +373,7 @@ static JET_ERR jr_replay(const jr_recovery_opts *o, jr_plan *p, int fd,
 	JET_ERR err;
 
 	err = jr_pagecache_open(fd, p->db.page_size, 1, o->cache_bytes,
-				jr_write_hook, NULL, &pc, ei);
+				jr_redo_write_hook, NULL, &pc, ei);
 	if (err < 0)
 		return err;
 	jr_redo_opts_init(&ro);
@@ -441,13 +425,9 @@ static JET_ERR jr_replay(const jr_recovery_opts *o, jr_plan *p, int fd,
 	if (err < 0)
 		goto close_reader;
 	sum->redo = *jr_redo_stats_get(rd);
-	if (sum->redo.pgno_last_shrunk &&
-	    ftruncate(fd, ((off_t)sum->redo.pgno_last_shrunk + 2) *
-			      p->db.page_size) != 0) {
-		err = jr_fail(ei, JET_errDiskIO, "cannot cut the database "
-			      "after page %u", sum->redo.pgno_last_shrunk);
+	err = jr_redo_apply_shrink(&sum->redo, fd, p->db.page_size, ei);
+	if (err < 0)
 		goto close_reader;
-	}
 	sum->lgpos_end = sum->redo.last_lgpos_end;
 	if (o->progress)
 		o->progress(o->db_path, 0, p->gen_first, p->gen_last,

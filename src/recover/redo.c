@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ese/checksum.h"
 #include "ese/lrtyp.h"
 #include "ese/node.h"
 #include "ese/pagemut.h"
@@ -1160,6 +1161,31 @@ JET_ERR jr_redo_record(jr_redo *rd, const jr_redo_rec *rec, jr_errinfo *ei)
 	return jr_rd_fail(rd, ei, JET_errInvalidLoggedOperation,
 			  "record type %u (%s) is not implemented", r.lrtyp,
 			  ese_lrtyp_name(r.lrtyp));
+}
+
+void jr_redo_write_hook(uint8_t *page, size_t page_size, uint32_t pgno,
+			void *ctx)
+{
+	(void)ctx;
+	for (size_t i = 0; i < page_size; i++) {
+		if (page[i]) {
+			ese_page_set_ecc_format(page);
+			ese_page_checksum_write(page, page_size, pgno);
+			return;
+		}
+	}
+}
+
+JET_ERR jr_redo_apply_shrink(const jr_redo_stats *st, int fd,
+			     uint32_t page_size, jr_errinfo *ei)
+{
+	if (!st->pgno_last_shrunk)
+		return JET_errSuccess;
+	if (ftruncate(fd, ((off_t)st->pgno_last_shrunk + 2) * page_size) != 0)
+		return jr_fail(ei, JET_errDiskIO,
+			       "cannot cut the database after page %u",
+			       st->pgno_last_shrunk);
+	return JET_errSuccess;
 }
 
 JET_ERR jr_redo_finish(jr_redo *rd, jr_errinfo *ei)

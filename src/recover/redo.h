@@ -121,6 +121,17 @@ JET_ERR jr_redo_finish(jr_redo *rd, jr_errinfo *ei);
 
 const jr_redo_stats *jr_redo_stats_get(const jr_redo *rd);
 
+/* The page cache write hook for a database being redone: what ESE does to
+ * every page it writes (ECC checksum format flag, checksums), except that
+ * an all-zero page (trimmed or cut by a shrink) stays all zero. */
+void jr_redo_write_hook(uint8_t *page, size_t page_size, uint32_t pgno,
+			void *ctx);
+
+/* After the cache is flushed: cut the file where a shrink in the logs left
+ * it (stats.pgno_last_shrunk), if one did. -1022 DiskIO on failure. */
+JET_ERR jr_redo_apply_shrink(const jr_redo_stats *st, int fd,
+			     uint32_t page_size, jr_errinfo *ei);
+
 /* The dbid the database is attached with now (0: not attached). */
 uint8_t jr_redo_dbid(const jr_redo *rd);
 
