@@ -461,7 +461,8 @@ static unsigned born_pages(const char *dir, uint32_t first, uint32_t *pg,
 }
 
 static void rebuild(const char *set, uint32_t first, unsigned want_pages,
-		    unsigned want_not_followed, unsigned want_exact)
+		    unsigned want_not_followed, unsigned want_exact,
+		    unsigned want_preimages)
 {
 	char *name = g_strdup_printf("rebuild_%s", set);
 	char *oname = g_strdup_printf("rebuild_%s_out", set);
@@ -491,6 +492,8 @@ static void rebuild(const char *set, uint32_t first, unsigned want_pages,
 	jr_test_spit(db, img, li);
 
 	assert_int_equal(recover(db, out, first, &sum, &ei), 0);
+	/* splits redone on the logged (Xpress) image of their split page */
+	assert_int_equal(sum.redo.preimages_used, want_preimages);
 	res = jr_test_slurp(out_db, &lr);
 	assert_int_equal(lr, lo);
 	for (unsigned i = 0; i < n; i++) {
@@ -543,19 +546,19 @@ static void rebuild(const char *set, uint32_t first, unsigned want_pages,
 static void test_rebuild_win11(void **state)
 {
 	(void)state;
-	rebuild("srum-win11-dirty", 0x59, 27, 1, 9);
+	rebuild("srum-win11-dirty", 0x59, 27, 1, 9, 2);
 }
 
 static void test_rebuild_clean_a(void **state)
 {
 	(void)state;
-	rebuild("srum-win10-clean-a", 3, 70, 0, 7);
+	rebuild("srum-win10-clean-a", 3, 70, 0, 7, 2);
 }
 
 static void test_rebuild_clean_b(void **state)
 {
 	(void)state;
-	rebuild("srum-win10-clean-b", 0x19, 74, 0, 4);
+	rebuild("srum-win10-clean-b", 0x19, 74, 0, 4, 8);
 }
 
 /* ---- bad input ---- */

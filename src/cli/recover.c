@@ -152,6 +152,7 @@ static void jr_recover_json(const char *db, const jr_recovery_summary *s,
 	jr_json_u64(&j, "page_changes", s->redo.pages_redone);
 	jr_json_u64(&j, "pages_created", s->redo.pages_created);
 	jr_json_u64(&j, "macros", s->redo.macros);
+	jr_json_u64(&j, "preimages_used", s->redo.preimages_used);
 	jr_json_u64(&j, "transactions_undone", s->redo.trx_undone);
 	jr_json_u64(&j, "operations_undone", s->redo.rce_undone);
 	jr_json_u64(&j, "dbtime", s->dbtime);

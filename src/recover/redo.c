@@ -266,6 +266,7 @@ void jr_rd_use_preimage(jr_redo *rd, jr_pg *pg, uint8_t *copy,
 
 	if (pg->pinned)
 		jr_pagecache_release(rd->o.pc, pg->pgno, false);
+	rd->st.preimages_used++;
 	pg->pinned = false;
 	pg->page = copy;
 	pg->scratch = true;

@@ -81,6 +81,9 @@ typedef struct {
 					n records counts n times) */
 	uint64_t pages_created;      /* new pages initialised */
 	uint64_t macros;             /* macros applied */
+	uint64_t preimages_used;     /* split/merge/move done on a logged
+					page image (the page itself was
+					already newer) */
 	uint64_t undo_records;       /* Undo records applied */
 	uint64_t rce_undone;         /* operations rolled back at the end */
 	unsigned trx_undone;         /* transactions rolled back at the end */
