@@ -652,12 +652,37 @@ static void test_corrupt_segment(void **state)
 	uint8_t *buf = jr_test_slurp(log, &len);
 
 	(void)state;
-	/* a byte in the middle of segment 3 */
+	/* two bytes in the middle of segment 3: beyond ECC correction */
 	buf[3 * 4096 + 2000] ^= 0x40;
+	buf[3 * 4096 + 2301] ^= 0x11;
 	jr_test_spit(log, buf, len);
 	expect_failure(dir, "bad_seg_out", 0x19, JET_errLogFileCorrupt,
 		       "0x1C");
 	g_free(buf);
+	g_free(log);
+	g_free(dir);
+}
+
+static void test_single_bit_error_corrected(void **state)
+{
+	char *dir = copy_set("srum-win10-clean-b", "seg_1bit", NULL);
+	char *log = g_build_filename(dir, "SRU0001C.log", NULL);
+	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
+	char *out = jr_test_tmpdir("seg_1bit_out");
+	jr_recovery_summary sum;
+	jr_errinfo ei;
+	size_t len;
+	uint8_t *buf = jr_test_slurp(log, &len);
+
+	(void)state;
+	/* one flipped bit: ESE's ECC corrects it, and so does the replay */
+	buf[3 * 4096 + 2000] ^= 0x40;
+	jr_test_spit(log, buf, len);
+	assert_int_equal(recover(db, out, 0x19, &sum, &ei), 0);
+	assert_int_equal(sum.redo.skipped[29], 2444);
+	g_free(buf);
+	g_free(out);
+	g_free(db);
 	g_free(log);
 	g_free(dir);
 }
@@ -693,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_other_log_signature),
 		cmocka_unit_test(test_other_db_signature),
 		cmocka_unit_test(test_corrupt_segment),
+		cmocka_unit_test(test_single_bit_error_corrected),
 		cmocka_unit_test(test_out_dir_is_input_dir),
 	};
 

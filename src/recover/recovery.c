@@ -394,6 +394,8 @@ static JET_ERR jr_replay(const jr_recovery_opts *o, jr_plan *p, int fd,
 	ese_logreader_opts_init(&lro);
 	lro.sign_log = &p->db.hdr.sign_log;
 	lro.return_nop2 = false;
+	/* ESE corrects a segment whose ECC shows a single flipped bit */
+	lro.fix_single_bit_errors = true;
 	err = ese_logreader_open_files((const char *const *)p->paths,
 				       p->npaths, &lro, &lr, ei);
 	if (err < 0)
