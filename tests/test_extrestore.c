@@ -1265,7 +1265,7 @@ static void test_concurrent(void **state)
 	(void)state;
 	fx_init(&f, "extrestore-threads", 0x59, 0x5C, false);
 	for (int i = 0; i < 2; i++) {
-		char name[8];
+		char name[16];
 
 		snprintf(name, sizeof(name), "out%d", i);
 		j[i].bk = f.bk;
