@@ -53,8 +53,8 @@ static void jr_recover_usage(FILE *out)
 		"(default: <its directory>.recovered).\n");
 }
 
-static void jr_recover_progress(const char *db, uint32_t gen,
-				uint32_t first, uint32_t last, void *ctx)
+static JET_ERR jr_recover_progress(const char *db, uint32_t gen,
+				   uint32_t first, uint32_t last, void *ctx)
 {
 	(void)ctx;
 	if (gen == 0)
@@ -62,6 +62,7 @@ static void jr_recover_progress(const char *db, uint32_t gen,
 	else
 		fprintf(stderr, "recover %s: generation 0x%X (%u of %u)\n", db,
 			gen, gen - first + 1, last - first + 1);
+	return JET_errSuccess;
 }
 
 static void jr_lgpos_str(const ese_lgpos *p, char *buf, size_t n)

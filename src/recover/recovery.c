@@ -22,11 +22,13 @@
 #include "util/io.h"
 
 #define JR_RECOVERY_COPY_CHUNK (1u << 20)
+#define JR_RECOVERY_CACHE_DEFAULT (32u << 20)
+#define JR_RECOVERY_SECTOR 512u              /* lgpos isec unit */
 
 void jr_recovery_opts_init(jr_recovery_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->cache_bytes = 32u << 20;
+	o->cache_bytes = JR_RECOVERY_CACHE_DEFAULT;
 }
 
 char *jr_recovery_default_out(const char *db_path)
@@ -54,9 +56,9 @@ typedef struct {
 	ese_logtime last_create;        /* creation time of the last gen */
 	char **paths;                   /* log files gen_first..gen_last */
 	unsigned npaths;
-} jr_plan;
+} jr_soft_plan;
 
-static void jr_plan_free(jr_plan *p)
+static void jr_soft_plan_free(jr_soft_plan *p)
 {
 	if (p->have_chain)
 		jr_logchain_clear(&p->chain);
@@ -136,7 +138,7 @@ static const char *jr_basename_of(const char *path)
 }
 
 /* dbid and attach position from the attach list of the first log. */
-static JET_ERR jr_find_attach(jr_plan *p, const char *db_path,
+static JET_ERR jr_find_attach(jr_soft_plan *p, const char *db_path,
 			      jr_errinfo *ei)
 {
 	const jr_scan_entry *e = p->chain.by_gen[p->gen_first - p->chain.gen_low];
@@ -159,7 +161,7 @@ static JET_ERR jr_find_attach(jr_plan *p, const char *db_path,
 	return JET_errSuccess;
 }
 
-static JET_ERR jr_plan_make(const jr_recovery_opts *o, jr_plan *p,
+static JET_ERR jr_soft_plan_make(const jr_recovery_opts *o, jr_soft_plan *p,
 			    jr_recovery_summary *sum, jr_errinfo *ei)
 {
 	char *db_dir = g_path_get_dirname(o->db_path);
@@ -319,13 +321,14 @@ static JET_ERR jr_copy_file(int in, int out, jr_errinfo *ei)
 }
 
 /* ESE's clean end state of the header (see recovery.h, step 5). */
-static void jr_header_clean(ese_dbheader *h, const jr_plan *p,
-			    const jr_redo_stats *st)
+void jr_recovery_header_clean(ese_dbheader *h, const jr_redo_stats *st,
+			      const ese_lgpos *start,
+			      const ese_logtime *last_create)
 {
 	ese_lgpos end = st->last_lgpos_end;
 
 	if (ese_lgpos_is_zero(&end))
-		end = p->start;
+		end = *start;
 	if (st->dbtime_max > h->dbtime)
 		h->dbtime = st->dbtime_max;
 	if (st->objid_max > h->objid_last)
@@ -350,8 +353,8 @@ static void jr_header_clean(ese_dbheader *h, const jr_plan *p,
 	h->lgpos_detach = end;
 	if (!ese_lgpos_is_zero(&h->lgpos_last_resize))
 		h->lgpos_last_resize = end;
-	h->logtime_consistent = p->last_create;
-	h->logtime_detach = p->last_create;
+	h->logtime_consistent = *last_create;
+	h->logtime_detach = *last_create;
 	if (st->db_version) {
 		h->version = st->db_version;
 		h->update_major = st->db_update_major;
@@ -359,57 +362,62 @@ static void jr_header_clean(ese_dbheader *h, const jr_plan *p,
 	}
 }
 
-static JET_ERR jr_replay(const jr_recovery_opts *o, jr_plan *p, int fd,
-			 jr_recovery_summary *sum, jr_errinfo *ei)
+/* Sizes of the logs summed before each one: the log bytes done when
+ * generation gen_first + i starts. g_free the result. */
+static uint64_t *jr_log_offsets(const char *const *paths, unsigned n)
 {
-	ese_logreader_opts lro;
-	ese_logreader *lr = NULL;
-	jr_pagecache *pc = NULL;
-	jr_redo *rd = NULL;
-	jr_redo_opts ro;
-	jr_pagecache_stats cs;
-	ese_logrecord rec;
+	uint64_t *before = g_new0(uint64_t, (size_t)n + 1);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct stat st;
+
+		before[i + 1] = before[i] +
+			(stat(paths[i], &st) == 0 ? (uint64_t)st.st_size : 0);
+	}
+	return before;
+}
+
+/* Read every record from a->start on and redo it; cancel and progress
+ * when a generation starts and once per 64 KiB of log. */
+static JET_ERR jr_replay_loop(const jr_replay_files_args *a, jr_redo *rd,
+			      ese_logreader *lr, const uint64_t *before,
+			      jr_replay_files_result *res, jr_errinfo *ei)
+{
+	uint32_t gen_end = a->gen_first + a->npaths - 1;
+	uint64_t last_unit = UINT64_MAX;
 	uint32_t gen = 0;
+	ese_logrecord rec;
 	JET_ERR err;
 
-	err = jr_pagecache_open(fd, p->db.page_size, 1, o->cache_bytes,
-				jr_redo_write_hook, NULL, &pc, ei);
-	if (err < 0)
-		return err;
-	jr_redo_opts_init(&ro);
-	ro.pc = pc;
-	ro.fd = fd;
-	ro.page_size = p->db.page_size;
-	ro.sign_db = p->db.hdr.sign_db;
-	ro.dbid = p->dbid;
-	ro.gen_max_required = p->db.hdr.gen_max_required;
-	ro.lgpos_last_resize = p->db.hdr.lgpos_last_resize;
-	ro.replay_all = o->replay_from != 0;
-	ro.dbtime_start = p->db.hdr.dbtime;
-	ro.objid_start = p->db.hdr.objid_last;
-	err = jr_redo_new(&ro, &rd, ei);
-	if (err < 0)
-		goto close_cache;
-
-	ese_logreader_opts_init(&lro);
-	lro.sign_log = &p->db.hdr.sign_log;
-	lro.return_nop2 = false;
-	/* ESE corrects a segment whose ECC shows a single flipped bit */
-	lro.fix_single_bit_errors = true;
-	err = ese_logreader_open_files((const char *const *)p->paths,
-				       p->npaths, &lro, &lr, ei);
-	if (err < 0)
-		goto free_redo;
 	while ((err = ese_logreader_next(lr, &rec, ei)) == JET_errSuccess) {
 		jr_redo_rec rr;
+		uint64_t done;
 
-		if (ese_lgpos_cmp(&rec.lgpos, &p->start) < 0)
+		if (ese_lgpos_cmp(&rec.lgpos, &a->start) < 0)
 			continue;
-		if (rec.lgpos.gen != gen) {
+		if (rec.lgpos.gen < a->gen_first || rec.lgpos.gen > gen_end)
+			return jr_fail(ei, JET_errLogGenerationMismatch,
+				       "%s: record at generation 0x%X outside "
+				       "the replay's 0x%X..0x%X", rec.file,
+				       rec.lgpos.gen, a->gen_first, gen_end);
+		res->records++;
+		res->gen_last = rec.lgpos.gen;
+		done = before[rec.lgpos.gen - a->gen_first] +
+		       (uint64_t)rec.lgpos.isec * JR_RECOVERY_SECTOR;
+		if (rec.lgpos.gen != gen || done >> 16 != last_unit) {
 			gen = rec.lgpos.gen;
-			if (o->progress)
-				o->progress(o->db_path, gen, p->gen_first,
-					    p->gen_last, o->progress_ctx);
+			last_unit = done >> 16;
+			if (a->cancel && atomic_load(a->cancel))
+				return jr_fail(ei, JET_errTermInProgress,
+					       "replay cancelled at "
+					       "generation 0x%X", gen);
+			if (a->tick) {
+				err = a->tick(gen, done, a->tick_ctx);
+				if (err < 0)
+					return jr_fail(ei, err, "replay "
+						       "stopped by its "
+						       "progress callback");
+			}
 		}
 		rr.data = rec.data;
 		rr.size = rec.size;
@@ -417,39 +425,141 @@ static JET_ERR jr_replay(const jr_recovery_opts *o, jr_plan *p, int fd,
 		rr.lgpos_end = rec.lgpos_end;
 		err = jr_redo_record(rd, &rr, ei);
 		if (err < 0)
-			break;
+			return err;
 	}
-	if (err == ESE_LOGREADER_END)
-		err = jr_redo_finish(rd, ei);
+	if (err != ESE_LOGREADER_END)
+		return err;
+	return jr_redo_finish(rd, ei);
+}
+
+JET_ERR jr_recovery_replay_files(const jr_replay_files_args *a,
+				 jr_replay_files_result *res, jr_errinfo *ei)
+{
+	ese_logreader_opts lro;
+	ese_logreader *lr = NULL;
+	jr_pagecache *pc = NULL;
+	jr_redo *rd = NULL;
+	jr_redo_opts ro;
+	jr_pagecache_stats cs;
+	uint64_t *before;
+	JET_ERR err;
+
+	memset(res, 0, sizeof(*res));
+	if (!a->npaths || !a->paths || !a->hdr || !a->sign_log)
+		return jr_fail(ei, JET_errInvalidParameter, "no logs to replay");
+	err = jr_pagecache_open(a->fd, a->page_size, 1,
+				a->cache_bytes ? a->cache_bytes
+					       : JR_RECOVERY_CACHE_DEFAULT,
+				jr_redo_write_hook, NULL, &pc, ei);
+	if (err < 0)
+		return err;
+	before = jr_log_offsets(a->paths, a->npaths);
+	jr_redo_opts_init(&ro);
+	ro.pc = pc;
+	ro.fd = a->fd;
+	ro.page_size = a->page_size;
+	ro.sign_db = a->hdr->sign_db;
+	ro.dbid = a->dbid;
+	ro.gen_max_required = a->gen_max_required;
+	ro.lgpos_last_resize = a->hdr->lgpos_last_resize;
+	ro.replay_all = a->replay_all;
+	ro.dbtime_start = a->hdr->dbtime;
+	ro.objid_start = a->hdr->objid_last;
+	err = jr_redo_new(&ro, &rd, ei);
+	if (err < 0)
+		goto close_cache;
+
+	ese_logreader_opts_init(&lro);
+	lro.sign_log = a->sign_log;
+	lro.return_nop2 = false;
+	lro.fix_single_bit_errors = a->fix_single_bit_errors;
+	err = ese_logreader_open_files(a->paths, a->npaths, &lro, &lr, ei);
+	if (err < 0)
+		goto free_redo;
+	err = jr_replay_loop(a, rd, lr, before, res, ei);
 	if (err < 0)
 		goto close_reader;
 	err = jr_pagecache_flush(pc, ei);
 	if (err < 0)
 		goto close_reader;
-	sum->redo = *jr_redo_stats_get(rd);
-	err = jr_redo_apply_shrink(&sum->redo, fd, p->db.page_size, ei);
-	if (err < 0)
-		goto close_reader;
-	sum->lgpos_end = sum->redo.last_lgpos_end;
-	if (o->progress)
-		o->progress(o->db_path, 0, p->gen_first, p->gen_last,
-			    o->progress_ctx);
+	res->redo = *jr_redo_stats_get(rd);
+	err = jr_redo_apply_shrink(&res->redo, a->fd, a->page_size, ei);
 close_reader:
 	ese_logreader_close(lr);
 free_redo:
-	if (rd && err >= 0)
-		sum->redo = *jr_redo_stats_get(rd);
+	if (rd)
+		res->redo = *jr_redo_stats_get(rd);
 	jr_redo_free(rd);
 close_cache:
 	jr_pagecache_get_stats(pc, &cs);
-	sum->cache_reads = cs.reads;
-	sum->cache_writes = cs.writes;
-	sum->cache_frames = cs.frames;
+	res->cache_reads = cs.reads;
+	res->cache_writes = cs.writes;
+	res->cache_frames = cs.frames;
 	jr_pagecache_close(pc);
+	g_free(before);
 	return err;
 }
 
-static JET_ERR jr_write_header(const jr_plan *p, int fd,
+/* Soft recovery's progress: once per generation, then gen 0 at the end. */
+struct jr_soft_tick_ctx {
+	const jr_recovery_opts *o;
+	const jr_soft_plan *p;
+	uint32_t gen_reported;
+};
+
+static JET_ERR jr_soft_tick(uint32_t gen, uint64_t done, void *ctx)
+{
+	struct jr_soft_tick_ctx *c = ctx;
+
+	(void)done;
+	if (gen == c->gen_reported)
+		return JET_errSuccess;
+	c->gen_reported = gen;
+	return c->o->progress(c->o->db_path, gen, c->p->gen_first,
+			      c->p->gen_last, c->o->progress_ctx);
+}
+
+static JET_ERR jr_replay(const jr_recovery_opts *o, jr_soft_plan *p, int fd,
+			 jr_recovery_summary *sum, jr_errinfo *ei)
+{
+	struct jr_soft_tick_ctx tc = { o, p, 0 };
+	jr_replay_files_args a;
+	jr_replay_files_result res;
+	JET_ERR err;
+
+	memset(&a, 0, sizeof(a));
+	a.fd = fd;
+	a.page_size = p->db.page_size;
+	a.hdr = &p->db.hdr;
+	a.sign_log = &p->db.hdr.sign_log;
+	a.paths = (const char *const *)p->paths;
+	a.npaths = p->npaths;
+	a.gen_first = p->gen_first;
+	a.start = p->start;
+	a.dbid = p->dbid;
+	a.gen_max_required = p->db.hdr.gen_max_required;
+	a.replay_all = o->replay_from != 0;
+	/* ESE corrects a segment whose ECC shows a single flipped bit */
+	a.fix_single_bit_errors = true;
+	a.cache_bytes = o->cache_bytes;
+	a.tick = o->progress ? jr_soft_tick : NULL;
+	a.tick_ctx = &tc;
+	a.cancel = o->cancel;
+	err = jr_recovery_replay_files(&a, &res, ei);
+	sum->redo = res.redo;
+	sum->cache_reads = res.cache_reads;
+	sum->cache_writes = res.cache_writes;
+	sum->cache_frames = res.cache_frames;
+	if (err < 0)
+		return err;
+	sum->lgpos_end = sum->redo.last_lgpos_end;
+	if (o->progress)
+		err = o->progress(o->db_path, 0, p->gen_first, p->gen_last,
+				  o->progress_ctx);
+	return err;
+}
+
+static JET_ERR jr_write_header(const jr_soft_plan *p, int fd,
 			       const jr_recovery_summary *sum, uint64_t *dbtime,
 			       jr_errinfo *ei)
 {
@@ -457,7 +567,7 @@ static JET_ERR jr_write_header(const jr_plan *p, int fd,
 	uint8_t *buf = g_malloc0(2 * (size_t)p->db.page_size);
 	JET_ERR err;
 
-	jr_header_clean(&h, p, &sum->redo);
+	jr_recovery_header_clean(&h, &sum->redo, &p->start, &p->last_create);
 	*dbtime = h.dbtime;
 	err = ese_dbheader_write_pair(&h, buf, p->db.page_size);
 	if (err >= 0)
@@ -509,7 +619,7 @@ JET_ERR jr_recover_database(const jr_recovery_opts *o,
 			    jr_recovery_summary *sum, jr_errinfo *ei)
 {
 	struct timespec t0, t1;
-	jr_plan plan;
+	jr_soft_plan plan;
 	char *db_dir = NULL, *out_dir = NULL, *tmp = NULL;
 	int in = -1, out = -1;
 	JET_ERR err;
@@ -520,7 +630,7 @@ JET_ERR jr_recover_database(const jr_recovery_opts *o,
 	if (!o->db_path)
 		return jr_fail(ei, JET_errInvalidParameter, "no database");
 
-	err = jr_plan_make(o, &plan, sum, ei);
+	err = jr_soft_plan_make(o, &plan, sum, ei);
 	if (err < 0)
 		goto free_plan;
 
@@ -592,7 +702,7 @@ close_in:
 	if (in >= 0)
 		close(in);
 free_plan:
-	jr_plan_free(&plan);
+	jr_soft_plan_free(&plan);
 	g_free(tmp);
 	g_free(db_dir);
 	g_free(out_dir);

@@ -7,7 +7,7 @@
  * logs come from (an explicit, checked, ordered list: the backup's logs,
  * then the continuation) and for the header at the end (the backup
  * information cleared as after a hard restore). This file adapts the
- * engine to those rules; it does not replay anything itself.
+ * engine to those rules; the loop is jr_recovery_replay_files().
  *
  * Ownership: nothing is kept after the call; the fd stays the caller's.
  */
@@ -18,14 +18,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "recover/recovery.h"
 #include "restore/plan.h"
 #include "util/errinfo.h"
 
 /* Progress of one replay: the generation being read and the log bytes
- * consumed so far (never decreasing). A negative return stops the replay
- * with that error. */
-typedef JET_ERR (*jr_hard_replay_tick)(uint32_t gen, uint64_t log_bytes_done,
-				       void *ctx);
+ * consumed so far (never decreasing); the replay loop's own callback
+ * (recover/recovery.h). A negative return stops the replay with that
+ * error. */
+typedef jr_recovery_tick jr_hard_replay_tick;
 
 typedef struct {
 	int fd;                     /* the copy, open read-write; its header

@@ -290,8 +290,8 @@ struct jr_soft_ctx {
 	const char *name;
 };
 
-static void jr_soft_progress(const char *db, uint32_t gen, uint32_t first,
-			     uint32_t last, void *ctx)
+static JET_ERR jr_soft_progress(const char *db, uint32_t gen,
+				uint32_t first, uint32_t last, void *ctx)
 {
 	struct jr_soft_ctx *c = ctx;
 	double frac = gen == 0 ? 1
@@ -300,6 +300,7 @@ static void jr_soft_progress(const char *db, uint32_t gen, uint32_t first,
 	(void)db;
 	jr_job_report(c->j, c->name, gen ? "redo" : "header", gen, 0,
 		      c->j->share_done, 1, frac);
+	return JET_errSuccess;
 }
 
 static JET_ERR jr_job_soft_one(jr_job *j, const jr_job_db *d, jr_errinfo *ei)
