@@ -4,6 +4,7 @@
  * sets, progress, cancel, and nothing left behind after a failure.
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -316,6 +317,74 @@ static void test_cancel(void **state)
 	g_free(root);
 }
 
+/* Soft recovery cancelled from another thread while it replays: the job
+ * stops inside the database, at the next progress check, and leaves
+ * nothing. */
+struct soft_cancel {
+	atomic_bool cancel;
+	unsigned calls;          /* reports seen */
+	unsigned redo_calls;     /* "redo" reports seen */
+	unsigned header_calls;   /* "header" (end of replay) reports seen */
+};
+
+static gpointer set_cancel(gpointer data)
+{
+	struct soft_cancel *c = data;
+
+	atomic_store(&c->cancel, true);
+	return NULL;
+}
+
+/* The first report ("copy") comes just before jr_recover_database(): the
+ * flag is then set by another thread, so the stop can only come from the
+ * replay's own check. */
+static bool cancel_after_first(const jr_job_progress *pr, void *ctx)
+{
+	struct soft_cancel *c = ctx;
+
+	if (pr->phase && !strcmp(pr->phase, "redo"))
+		c->redo_calls++;
+	if (pr->phase && !strcmp(pr->phase, "header"))
+		c->header_calls++;
+	if (c->calls++ == 0)
+		g_thread_join(g_thread_new("cancel", set_cancel, c));
+	return true;   /* only the flag asks to stop */
+}
+
+static void test_cancel_soft_inside(void **state)
+{
+	char *root = jr_test_tmpdir("job-cancel-soft");
+	char *bk = jr_test_data(SET, NULL), *out = make_out(root);
+	struct soft_cancel c;
+	jr_job_params p;
+	jr_errinfo ei;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	atomic_init(&c.cancel, false);
+	memset(&p, 0, sizeof(p));
+	p.backup_dir = bk;
+	p.out_dir = out;
+	p.mode = JR_MODE_SOFT;
+	p.cancel = &c.cancel;
+	p.progress = cancel_after_first;
+	p.progress_ctx = &c;
+	jr_errinfo_clear(&ei);
+	assert_int_equal(jr_job_run(&p, &ei), JR_ERR_CANCELLED);
+	assert_int_equal(JR_ERR_CANCELLED, -1000);
+	/* Stopped at the first record: no generation reported, the end of
+	 * the replay ("header") never reached; without the hook the whole
+	 * database would be recovered first. */
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(c.redo_calls, 0);
+	assert_int_equal(c.header_calls, 0);
+	assert_non_null(strstr(ei.detail, "cancelled"));
+	assert_int_equal(dir_count(out), 0);
+	g_free(bk);
+	g_free(out);
+	g_free(root);
+}
+
 static void test_params(void **state)
 {
 	char *root = jr_test_tmpdir("job-params");
@@ -348,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_auto_mixed),
 		cmocka_unit_test(test_auto_mixed_failure),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_cancel_soft_inside),
 		cmocka_unit_test(test_params),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,10 +20,9 @@
  * after the hard part succeeded; if that move fails, the hard outputs are
  * removed again.
  *
- * Cancel: the hard part stops at the next 64 KiB of log or 1 MiB of copy;
- * soft recovery has no cancel hook (recovery.h), so a cancel there takes
- * effect when the database in progress is finished (its output is then
- * discarded).
+ * Cancel: both parts stop at the next 64 KiB of log (soft recovery through
+ * jr_recovery_opts.cancel and its progress callback), the hard part also
+ * at the next 1 MiB of copy; the database in progress leaves nothing.
  */
 #include "restore/job.h"
 
@@ -300,7 +299,9 @@ static JET_ERR jr_soft_progress(const char *db, uint32_t gen,
 	(void)db;
 	jr_job_report(c->j, c->name, gen ? "redo" : "header", gen, 0,
 		      c->j->share_done, 1, frac);
-	return JET_errSuccess;
+	/* the job's callback asked to stop (the cancel flag is the replay's
+	 * own: jr_recovery_opts.cancel) */
+	return c->j->stop ? JR_ERR_CANCELLED : JET_errSuccess;
 }
 
 static JET_ERR jr_job_soft_one(jr_job *j, const jr_job_db *d, jr_errinfo *ei)
@@ -327,6 +328,7 @@ static JET_ERR jr_job_soft_one(jr_job *j, const jr_job_db *d, jr_errinfo *ei)
 		o.cache_bytes = p->cache_bytes;
 	o.progress = jr_soft_progress;
 	o.progress_ctx = &c;
+	o.cancel = p->cancel;
 	jr_job_report(j, d->new_name, "copy", 0, 0, j->share_done, 1, 0);
 	err = jr_recover_database(&o, sum, ei);
 	if (err >= 0)
