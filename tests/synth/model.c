@@ -1,0 +1,320 @@
+/*
+ * model.c - record builders and the libesedb reader for model tests.
+ * Record layouts: src/recover/lrdecode.h.
+ */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "util/bytes.h"
+#include "synth/model.h"
+
+static JET_ERR put(ese_logwriter *w, const uint8_t *r, size_t len,
+		   jr_errinfo *ei)
+{
+	return ese_logwriter_append(w, r, len, NULL, ei);
+}
+
+JET_ERR model_begin0(ese_logwriter *w, uint16_t procid, uint32_t trx,
+		     jr_errinfo *ei)
+{
+	uint8_t r[8] = { 8 };
+
+	jr_put_le16(r + 1, procid);
+	r[3] = 0 | (1 << 4);           /* from level 0, one level */
+	jr_put_le32(r + 4, trx);
+	return put(w, r, sizeof(r), ei);
+}
+
+JET_ERR model_commit0(ese_logwriter *w, uint16_t procid, uint32_t trx_commit,
+		      jr_errinfo *ei)
+{
+	uint8_t r[8] = { 9 };
+
+	jr_put_le16(r + 1, procid);
+	r[3] = 0;
+	jr_put_le32(r + 4, trx_commit);
+	return put(w, r, sizeof(r), ei);
+}
+
+JET_ERR model_rollback(ese_logwriter *w, uint16_t procid, uint8_t levels,
+		       jr_errinfo *ei)
+{
+	uint8_t r[4] = { 7 };
+
+	jr_put_le16(r + 1, procid);
+	r[3] = levels;
+	return put(w, r, sizeof(r), ei);
+}
+
+JET_ERR model_macro(ese_logwriter *w, uint8_t lrtyp, uint16_t procid,
+		    uint64_t dbtime, jr_errinfo *ei)
+{
+	uint8_t r[11] = { 0 };
+
+	r[0] = lrtyp;
+	jr_put_le16(r + 1, procid);
+	jr_put_le64(r + 3, dbtime);
+	return put(w, r, sizeof(r), ei);
+}
+
+/* LRPAGE_ + LRNODE_ (44 bytes). */
+static void node_head(uint8_t *r, uint8_t lrtyp, const model_node *n)
+{
+	r[0] = lrtyp;
+	jr_put_le16(r + 1, n->procid);
+	r[3] = 1;                       /* dbid */
+	jr_put_le32(r + 4, n->pgno);
+	jr_put_le64(r + 8, n->after);
+	jr_put_le64(r + 16, n->before);
+	jr_put_le32(r + 24, n->trx);
+	r[28] = n->level;
+	jr_put_le16(r + 29, n->iline);
+	r[31] = n->flags;
+	jr_put_le32(r + 32, n->rceid);
+	jr_put_le32(r + 36, n->pgno_fdp);
+	jr_put_le32(r + 40, n->objid);
+}
+
+JET_ERR model_insert(ese_logwriter *w, const model_node *n,
+		     const uint8_t *key, uint16_t cb_key, uint16_t cb_prefix,
+		     const uint8_t *data, uint16_t cb_data, jr_errinfo *ei)
+{
+	size_t len = 50 + (size_t)cb_key + cb_data;
+	uint8_t *r = g_malloc0(len);
+	JET_ERR err;
+
+	node_head(r, 29, n);
+	jr_put_le16(r + 44, (uint16_t)(cb_key - cb_prefix));
+	jr_put_le16(r + 46, cb_prefix);
+	jr_put_le16(r + 48, cb_data);
+	memcpy(r + 50, key, cb_key);
+	memcpy(r + 50 + cb_key, data, cb_data);
+	err = put(w, r, len, ei);
+	g_free(r);
+	return err;
+}
+
+JET_ERR model_replace(ese_logwriter *w, const model_node *n, uint16_t cb_old,
+		      const uint8_t *data, uint16_t cb_data, jr_errinfo *ei)
+{
+	size_t len = 50 + (size_t)cb_data;
+	uint8_t *r = g_malloc0(len);
+	JET_ERR err;
+
+	node_head(r, 33, n);
+	jr_put_le16(r + 44, cb_data);
+	jr_put_le16(r + 46, cb_old);
+	jr_put_le16(r + 48, cb_data);
+	memcpy(r + 50, data, cb_data);
+	err = put(w, r, len, ei);
+	g_free(r);
+	return err;
+}
+
+JET_ERR model_delete(ese_logwriter *w, uint8_t lrtyp, const model_node *n,
+		     jr_errinfo *ei)
+{
+	uint8_t r[44];
+
+	memset(r, 0, sizeof(r));
+	node_head(r, lrtyp, n);
+	return put(w, r, sizeof(r), ei);
+}
+
+JET_ERR model_undo(ese_logwriter *w, const model_node *n, uint16_t oper,
+		   const uint8_t *bm_key, uint16_t cb_bm_key, jr_errinfo *ei)
+{
+	size_t len = 51 + (size_t)cb_bm_key;
+	uint8_t *r = g_malloc0(len);
+	JET_ERR err;
+
+	node_head(r, 39, n);
+	jr_put_le16(r + 44, cb_bm_key);
+	jr_put_le16(r + 46, 0);
+	jr_put_le16(r + 48, oper);
+	r[50] = n->level;
+	memcpy(r + 51, bm_key, cb_bm_key);
+	err = put(w, r, len, ei);
+	g_free(r);
+	return err;
+}
+
+JET_ERR model_delta(ese_logwriter *w, const model_node *n, bool is64,
+		    int64_t delta, uint16_t cb_offset, const uint8_t *bm_key,
+		    uint16_t cb_bm_key, jr_errinfo *ei)
+{
+	size_t head = is64 ? 58 : 54;
+	size_t len = head + cb_bm_key;
+	uint8_t *r = g_malloc0(len);
+	JET_ERR err;
+
+	node_head(r, is64 ? 93 : 37, n);
+	jr_put_le16(r + 44, cb_bm_key);
+	jr_put_le16(r + 46, 0);
+	if (is64) {
+		jr_put_le64(r + 48, (uint64_t)delta);
+		jr_put_le16(r + 56, cb_offset);
+	} else {
+		jr_put_le32(r + 48, (uint32_t)(int32_t)delta);
+		jr_put_le16(r + 52, cb_offset);
+	}
+	memcpy(r + head, bm_key, cb_bm_key);
+	err = put(w, r, len, ei);
+	g_free(r);
+	return err;
+}
+
+JET_ERR model_split2(ese_logwriter *w, const model_split *s, jr_errinfo *ei)
+{
+	size_t len = 110 + (size_t)s->cb_key_parent + s->cb_prefix_old +
+		     s->cb_prefix_new + s->cb_preimage;
+	uint8_t *r = g_malloc0(len), *p;
+	JET_ERR err;
+
+	r[0] = 62;
+	jr_put_le16(r + 1, s->procid);
+	r[3] = 1;
+	jr_put_le32(r + 4, s->pgno);
+	jr_put_le64(r + 8, s->after);
+	jr_put_le64(r + 16, s->before);
+	jr_put_le32(r + 24, s->trx);
+	r[28] = s->level;
+	r[31] = 0x04;
+	jr_put_le32(r + 32, s->pgno_new);
+	jr_put_le32(r + 36, s->pgno_right);
+	jr_put_le64(r + 40, s->right_before);
+	jr_put_le32(r + 48, s->pgno_parent);
+	jr_put_le64(r + 52, s->parent_before);
+	jr_put_le32(r + 60, s->pgno_fdp);
+	jr_put_le32(r + 64, s->objid);
+	r[68] = s->splittype;
+	r[69] = s->splitoper;
+	jr_put_le16(r + 70, s->iline_oper);
+	jr_put_le16(r + 72, s->iline_split);
+	jr_put_le16(r + 74, s->clines);
+	jr_put_le32(r + 76, s->new_page_flags);
+	jr_put_le32(r + 80, s->split_page_flags);
+	jr_put_le32(r + 88, (uint32_t)s->iline_prefix_split);
+	jr_put_le32(r + 92, (uint32_t)s->iline_prefix_new);
+	jr_put_le16(r + 96, s->cb_prefix_old);
+	jr_put_le16(r + 98, s->cb_prefix_new);
+	jr_put_le16(r + 100, s->cb_key_parent);
+	jr_put_le32(r + 102, 0);        /* pre-image neither dehydrated nor
+					 * compressed */
+	jr_put_le32(r + 106, s->cb_preimage);
+	p = r + 110;
+	if (s->cb_key_parent)
+		memcpy(p, s->key_parent, s->cb_key_parent);
+	p += s->cb_key_parent;
+	if (s->cb_prefix_old)
+		memcpy(p, s->prefix_old, s->cb_prefix_old);
+	p += s->cb_prefix_old;
+	if (s->cb_prefix_new)
+		memcpy(p, s->prefix_new, s->cb_prefix_new);
+	p += s->cb_prefix_new;
+	if (s->cb_preimage)
+		memcpy(p, s->preimage, s->cb_preimage);
+	err = put(w, r, len, ei);
+	g_free(r);
+	return err;
+}
+
+char *model_hex(const uint8_t *buf, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s = g_malloc(2 * len + 1);
+
+	for (size_t i = 0; i < len; i++) {
+		s[2 * i] = digits[buf[i] >> 4];
+		s[2 * i + 1] = digits[buf[i] & 15];
+	}
+	s[2 * len] = '\0';
+	return s;
+}
+
+/* The exported file of the table: <target>.export/<table>.<n>. */
+static char *find_export(const char *dir, const char *table)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	char *found = NULL;
+	size_t tl = strlen(table);
+
+	if (!d)
+		return NULL;
+	while ((name = g_dir_read_name(d)) && !found)
+		if (strncmp(name, table, tl) == 0 && name[tl] == '.')
+			found = g_build_filename(dir, name, NULL);
+	g_dir_close(d);
+	return found;
+}
+
+GHashTable *model_export_table(const char *db, const char *table,
+			       const char *tmpdir, unsigned key_col,
+			       char **header, bool *missing, char **why)
+{
+	char *target = g_build_filename(tmpdir, "export", NULL);
+	char *outdir = g_strconcat(target, ".export", NULL);
+	char *file = NULL, *text = NULL, *err_text = NULL;
+	const char *argv[] = { "esedbexport", "-t", target, "-T", table, db,
+			       NULL };
+	GHashTable *rows = NULL;
+	GError *gerr = NULL;
+	char **lines = NULL;
+	int status = 0;
+
+	*missing = false;
+	*why = NULL;
+	*header = NULL;
+	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH |
+			  G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+			  &err_text, &status, &gerr)) {
+		*missing = g_error_matches(gerr, G_SPAWN_ERROR,
+					   G_SPAWN_ERROR_NOENT);
+		*why = g_strdup(gerr->message);
+		g_error_free(gerr);
+		goto free_paths;
+	}
+	if (!g_spawn_check_wait_status(status, NULL)) {
+		*why = g_strdup_printf("esedbexport failed: %s", err_text);
+		goto free_paths;
+	}
+	file = find_export(outdir, table);
+	if (!file || !g_file_get_contents(file, &text, NULL, NULL)) {
+		*why = g_strdup_printf("no export of %s in %s", table, outdir);
+		goto free_paths;
+	}
+	lines = g_strsplit(text, "\n", -1);
+	rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (size_t i = 0; lines[i]; i++) {
+		char **cols;
+
+		if (!lines[i][0])
+			continue;
+		if (i == 0) {
+			*header = g_strdup(lines[i]);
+			continue;
+		}
+		cols = g_strsplit(lines[i], "\t", -1);
+		if (g_strv_length(cols) <= key_col ||
+		    g_hash_table_contains(rows, cols[key_col])) {
+			*why = g_strdup_printf("row %zu: no key or a duplicate "
+					       "key", i);
+			g_strfreev(cols);
+			g_hash_table_unref(rows);
+			rows = NULL;
+			break;
+		}
+		g_hash_table_replace(rows, g_strdup(cols[key_col]),
+				     g_strdup(lines[i]));
+		g_strfreev(cols);
+	}
+	g_strfreev(lines);
+free_paths:
+	g_free(text);
+	g_free(file);
+	g_free(err_text);
+	g_free(outdir);
+	g_free(target);
+	return rows;
+}

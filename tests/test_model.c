@@ -1,0 +1,638 @@
+/*
+ * test_model.c - a synthetic workload over a real database, recovered and
+ * read back by an independent reader (libesedb's esedbexport), compared
+ * with the writer's model row by row.
+ *
+ * Database: srum-win10-clean-b's SRUDB.dat, table SruDbIdMapTable (objid 8,
+ * FDP root 31, a parent-of-leaf root over 23 leaves; rows IdType (byte),
+ * IdIndex (long, the primary key: 7F + big-endian IdIndex ^ 0x80000000),
+ * IdBlob (tagged long binary); 714 rows, IdIndex 1..714, the last 16 on
+ * leaf 399). New rows copy the record of row 702 (93 bytes) with their own
+ * IdType, IdIndex and one blob byte.
+ *
+ * The log, as ESE writes it (procid = session):
+ *   gen G    T1 (10): rows 715, 716 inserted at the end of leaf 399; row
+ *            717 does not fit: an append split (MacroBegin, Split2 of the
+ *            root that only receives the separator, Split2 of the leaf,
+ *            the Insert with dbtimeBefore nil, MacroCommit) to a new page
+ *            N1; rows 718..754 inserted on N1 until it is full; Commit0.
+ *            T2 (11): Replace of row 700 (IdType 7, a blob byte); Commit0.
+ *            T3 (12): FlagDelete of row 704 (versioned); Commit0.
+ *   gen G+1  cleanup (13): the Delete of row 704's node.
+ *            T5 (14): row 755 does not fit N1: a right split moving the
+ *            upper half of N1 to N2 (with N1's pre-image), then rows 756,
+ *            757 on N2; Commit0.
+ *            T6 (15): row 758 inserted, row 701 replaced; never commits.
+ *            T7 (16): row 759 inserted, undone (Undo), Rollback.
+ * Model: rows 1..714 as exported from the input, minus 704, row 700's new
+ * value, plus 715..757 (756 rows); 701's old value; no 758, no 759.
+ *
+ * N1's pre-image (ESE logs the split page's image for a right split) is
+ * the page as recovery of the log up to T5 leaves it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "ese/dbheader.h"
+#include "ese/logwriter.h"
+#include "ese/node.h"
+#include "ese/page.h"
+#include "recover/dbcheck.h"
+#include "recover/recovery.h"
+#include "synth/model.h"
+#include "testutil.h"
+#include "util/bytes.h"
+
+#define PS 4096u
+#define GEN 0x40u
+#define ROOT 31u
+#define OBJID 8u
+#define NROWS 714u
+#define FIRST_NEW 715u
+#define N1_ROWS 38u          /* rows N1 holds when full (see fits_n1) */
+
+typedef struct {
+	uint8_t *db;             /* the input file */
+	size_t len;
+	ese_dbheader hdr;
+	ese_page_layout lay;
+	uint32_t leaf;           /* last leaf of the table (399) */
+	uint32_t n1, n2;         /* blank pages the splits take */
+	unsigned leaf_lines;     /* its lines (16) */
+	uint8_t prefix[16];      /* its key prefix */
+	uint16_t cb_prefix;
+	uint8_t tmpl[512];       /* the record new rows copy */
+	uint16_t cb_tmpl;
+	uint8_t old700[512], new700[512], old701[512], new701[512];
+	uint16_t cb700, cb701;
+	uint32_t flags_leaf;     /* page flags of the leaf */
+	/* while writing */
+	uint64_t dbtime;
+	uint32_t pg[4];
+	uint64_t pg_dbtime[4];
+	uint32_t rceid;
+	uint64_t split2_dbtime;  /* the right split's dbtime */
+	uint32_t gen_last;
+} fixture;
+
+static uint8_t *page_of(uint8_t *db, uint32_t pgno)
+{
+	return db + ((size_t)pgno + 1) * PS;
+}
+
+static void row_key(uint32_t idx, uint8_t key[5])
+{
+	key[0] = 0x7f;
+	key[1] = (uint8_t)((idx ^ 0x80000000u) >> 24);
+	key[2] = (uint8_t)(idx >> 16);
+	key[3] = (uint8_t)(idx >> 8);
+	key[4] = (uint8_t)idx;
+}
+
+/* Node of the leaf with IdIndex idx (its iline in the input). */
+static unsigned leaf_node(fixture *f, uint32_t idx, ese_node *n)
+{
+	jr_errinfo ei;
+	uint8_t want[5], key[16];
+
+	row_key(idx, want);
+	for (unsigned i = 0; i < f->leaf_lines; i++) {
+		assert_int_equal(ese_node_get(&f->lay, page_of(f->db, f->leaf),
+					      i, n, &ei), 0);
+		if (ese_key_copy(&n->key, key, sizeof(key)) == 5 &&
+		    memcmp(key, want, 5) == 0)
+			return i;
+	}
+	fail_msg("row %u not on leaf %u", idx, f->leaf);
+	return 0;
+}
+
+/* Record of a new row: the template with its IdType, IdIndex and one
+ * byte of the blob that says which row it is. */
+static void new_row(const fixture *f, uint32_t idx, uint8_t *out)
+{
+	memcpy(out, f->tmpl, f->cb_tmpl);
+	out[4] = (uint8_t)(idx % 5);
+	jr_put_le32(out + 5, idx);
+	out[f->cb_tmpl - 4] = (uint8_t)idx;
+}
+
+/* The line esedbexport writes for a record of this table: IdType, IdIndex,
+ * the blob (after the tagged column's header and flag byte) in hex. */
+static char *export_line(const uint8_t *rec, uint16_t cb)
+{
+	char *hex = model_hex(rec + 15, (size_t)cb - 15);
+	char *s = g_strdup_printf("%u\t%u\t%s", rec[4], jr_le32(rec + 5), hex);
+
+	g_free(hex);
+	return s;
+}
+
+static void setup_fixture(fixture *f)
+{
+	char *src = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	ese_dbheader_read_result hr;
+	jr_errinfo ei;
+	const uint8_t *root, *pfx;
+	ese_node n;
+	uint32_t npages;
+
+	memset(f, 0, sizeof(*f));
+	f->db = jr_test_slurp(src, &f->len);
+	g_free(src);
+	assert_int_equal(ese_page_layout_init(&f->lay, PS, &ei), 0);
+	assert_int_equal(ese_dbheader_read(f->db, f->len, &hr, &ei), 0);
+	f->hdr = hr.hdr;
+	root = page_of(f->db, ROOT);
+	assert_int_equal(jr_le32(root + ESE_PGHDR_OBJID_FDP), OBJID);
+	assert_true(jr_le32(root + ESE_PGHDR_FLAGS) & ESE_PGF_ROOT);
+	assert_true(jr_le32(root + ESE_PGHDR_FLAGS) & ESE_PGF_PARENT_OF_LEAF);
+	assert_int_equal(ese_page_line_count(&f->lay, root), 23);
+	assert_int_equal(ese_node_get(&f->lay, root, 22, &n, &ei), 0);
+	assert_int_equal(n.key.cb_prefix + n.key.cb_suffix, 0);
+	f->leaf = jr_le32(n.data);
+	assert_int_equal(f->leaf, 399);
+	f->leaf_lines = ese_page_line_count(&f->lay, page_of(f->db, f->leaf));
+	assert_int_equal(f->leaf_lines, 16);
+	f->flags_leaf = jr_le32(page_of(f->db, f->leaf) + ESE_PGHDR_FLAGS);
+	assert_int_equal(ese_node_page_prefix(&f->lay, page_of(f->db, f->leaf),
+					      &pfx, &f->cb_prefix, &ei), 0);
+	assert_true(f->cb_prefix >= 4 && f->cb_prefix <= sizeof(f->prefix));
+	memcpy(f->prefix, pfx, f->cb_prefix);
+
+	leaf_node(f, 702, &n);
+	assert_int_equal(n.cb_data, 93);
+	memcpy(f->tmpl, n.data, n.cb_data);
+	f->cb_tmpl = n.cb_data;
+	leaf_node(f, 700, &n);
+	f->cb700 = n.cb_data;
+	memcpy(f->old700, n.data, n.cb_data);
+	memcpy(f->new700, n.data, n.cb_data);
+	f->new700[4] = 7;
+	f->new700[n.cb_data - 6] ^= 0x5a;
+	leaf_node(f, 701, &n);
+	f->cb701 = n.cb_data;
+	memcpy(f->old701, n.data, n.cb_data);
+	memcpy(f->new701, n.data, n.cb_data);
+	f->new701[4] = 9;
+
+	/* two blank pages from the end of the file */
+	npages = (uint32_t)(f->len / PS - 2);
+	for (uint32_t pg = npages; pg > 1 && !f->n1; pg--)
+		if (ese_page_is_blank(&f->lay, page_of(f->db, pg))) {
+			if (!f->n2)
+				f->n2 = pg;
+			else
+				f->n1 = pg;
+		}
+	assert_int_not_equal(f->n1, 0);
+}
+
+static uint64_t *pgdbt(fixture *f, uint32_t pgno)
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (f->pg[i] == pgno)
+			return &f->pg_dbtime[i];
+	fail_msg("page %u not tracked", pgno);
+	return NULL;
+}
+
+static void ok(JET_ERR err, const jr_errinfo *ei)
+{
+	if (err < 0)
+		fail_msg("log writer: %d %s", err, ei->detail);
+}
+
+/* A node record's head on pgno, its page's dbtime moved on. */
+static model_node node(fixture *f, uint16_t procid, uint32_t pgno,
+		       uint16_t iline, bool versioned)
+{
+	model_node n;
+	uint64_t *p = pgdbt(f, pgno);
+
+	memset(&n, 0, sizeof(n));
+	n.procid = procid;
+	n.trx = 0x1000u + procid;
+	n.level = 1;
+	n.pgno = pgno;
+	n.before = *p;
+	n.after = ++f->dbtime;
+	*p = n.after;
+	n.iline = iline;
+	n.flags = 0x04 | (versioned ? 0x01 : 0);
+	n.rceid = versioned ? ++f->rceid : 0;
+	n.pgno_fdp = ROOT;
+	n.objid = OBJID;
+	return n;
+}
+
+static void insert_row(fixture *f, ese_logwriter *w, uint16_t procid,
+		       uint32_t pgno, uint16_t iline, uint32_t idx,
+		       bool prefixed)
+{
+	uint8_t key[5], rec[512];
+	model_node n = node(f, procid, pgno, iline, true);
+	uint16_t common = 0;
+	jr_errinfo ei;
+
+	row_key(idx, key);
+	new_row(f, idx, rec);
+	/* the key bytes the page's prefix supplies (ESE compresses from 3) */
+	while (prefixed && common < f->cb_prefix && common < 5 &&
+	       key[common] == f->prefix[common])
+		common++;
+	if (common < 3)
+		common = 0;
+	ok(model_insert(w, &n, key, 5, common, rec, f->cb_tmpl, &ei), &ei);
+}
+
+/* A split of `pgno` under the root: the root's Split2 (it only takes the
+ * separator, before its last node), the page's Split2, the Insert of row
+ * idx, in a macro of one dbtime. */
+static void split_insert(fixture *f, ese_logwriter *w, uint16_t procid,
+			 uint32_t pgno, uint32_t pgno_new, uint8_t type,
+			 uint16_t clines, uint16_t iline_split,
+			 uint32_t idx, uint32_t idx_sep,
+			 const uint8_t *preimage)
+{
+	const uint64_t D = ++f->dbtime;
+	uint8_t key[5], sep[5], rec[512];
+	model_split s;
+	model_node n;
+	jr_errinfo ei;
+
+	row_key(idx, key);
+	row_key(idx_sep, sep);
+	new_row(f, idx, rec);
+	ok(model_macro(w, 11, procid, D, &ei), &ei);
+
+	memset(&s, 0, sizeof(s));
+	s.procid = procid;
+	s.trx = 0x1000u + procid;
+	s.level = 1;
+	s.pgno = ROOT;
+	s.before = *pgdbt(f, ROOT);
+	s.after = D;
+	s.right_before = MODEL_DBTIME_NIL;
+	s.pgno_fdp = ROOT;
+	s.objid = OBJID;
+	s.iline_oper = 22 + (pgno == f->n1 ? 1 : 0);
+	s.clines = (uint16_t)(s.iline_oper + 2);
+	s.iline_prefix_split = -1;
+	s.iline_prefix_new = -1;
+	ok(model_split2(w, &s, &ei), &ei);
+
+	s.pgno = pgno;
+	s.before = *pgdbt(f, pgno);
+	s.pgno_new = pgno_new;
+	s.pgno_parent = ROOT;
+	s.parent_before = *pgdbt(f, ROOT);
+	s.splittype = type;
+	s.splitoper = 1;
+	s.iline_oper = (uint16_t)(clines - 1);
+	s.iline_split = iline_split;
+	s.clines = clines;
+	s.new_page_flags = f->flags_leaf & ~(uint32_t)0x18000;
+	s.split_page_flags = jr_le32(page_of(f->db, f->leaf) +
+				     ESE_PGHDR_FLAGS) & ~(uint32_t)0x18000;
+	s.key_parent = sep;
+	s.cb_key_parent = 5;
+	s.preimage = preimage;
+	s.cb_preimage = preimage ? PS : 0;
+	ok(model_split2(w, &s, &ei), &ei);
+
+	*pgdbt(f, ROOT) = D;
+	*pgdbt(f, pgno) = D;
+	*pgdbt(f, pgno_new) = D;
+	memset(&n, 0, sizeof(n));
+	n.procid = procid;
+	n.trx = 0x1000u + procid;
+	n.level = 1;
+	n.pgno = pgno;
+	n.before = MODEL_DBTIME_NIL;
+	n.after = D;
+	n.iline = (uint16_t)(clines - 1);
+	n.flags = 0x05;
+	n.rceid = ++f->rceid;
+	n.pgno_fdp = ROOT;
+	n.objid = OBJID;
+	ok(model_insert(w, &n, key, 5, 0, rec, f->cb_tmpl, &ei), &ei);
+	ok(model_macro(w, 12, procid, D, &ei), &ei);
+}
+
+/*
+ * Write the input database (dirty) and its logs into dir. full: the whole
+ * workload (with N1's pre-image); else only up to T5.
+ */
+static void write_set(fixture *f, const char *dir, bool full,
+		      const uint8_t *n1_image)
+{
+	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
+	ese_logwriter_params wp;
+	ese_loghdr tmpl;
+	ese_logwriter *w;
+	jr_errinfo ei;
+	uint8_t *copy;
+	uint8_t key[5];
+	model_node n;
+	uint16_t l0;
+
+	f->dbtime = f->hdr.dbtime;
+	f->rceid = 0;
+	f->pg[0] = ROOT;
+	f->pg[1] = f->leaf;
+	f->pg[2] = f->n1;
+	f->pg[3] = f->n2;
+	for (unsigned i = 0; i < 4; i++)
+		f->pg_dbtime[i] = jr_le64(page_of(f->db, f->pg[i]) +
+					  ESE_PGHDR_DBTIME);
+
+	ese_loghdr_init(&tmpl, GEN, 16, &f->hdr.sign_log);
+	tmpl.n_attach = 1;
+	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
+	tmpl.attach[0].dbid = 1;
+	tmpl.attach[0].sign_db = f->hdr.sign_db;
+	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
+						 "C:\\SRUDB.dat", &ei), 0);
+	ese_logwriter_params_init(&wp, dir, "SRU", GEN, &f->hdr.sign_log);
+	wp.template_hdr = &tmpl;
+	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+
+	/* T1: appends to the last leaf, an append split, N1 filled */
+	l0 = (uint16_t)f->leaf_lines;
+	ok(model_begin0(w, 10, 0x1000u + 10, &ei), &ei);
+	insert_row(f, w, 10, f->leaf, l0, FIRST_NEW, true);
+	insert_row(f, w, 10, f->leaf, (uint16_t)(l0 + 1), FIRST_NEW + 1,
+		   true);
+	split_insert(f, w, 10, f->leaf, f->n1, 2, (uint16_t)(l0 + 3),
+		     (uint16_t)(l0 + 2), FIRST_NEW + 2, FIRST_NEW + 2, NULL);
+	for (uint32_t i = 1; i < N1_ROWS; i++)
+		insert_row(f, w, 10, f->n1, (uint16_t)i, FIRST_NEW + 2 + i,
+			   false);
+	ok(model_commit0(w, 10, 0x2000u + 10, &ei), &ei);
+
+	/* T2: a replace; T3: a flag delete */
+	ok(model_begin0(w, 11, 0x1000u + 11, &ei), &ei);
+	n = node(f, 11, f->leaf, 1, true);
+	ok(model_replace(w, &n, f->cb700, f->new700, f->cb700, &ei), &ei);
+	ok(model_commit0(w, 11, 0x2000u + 11, &ei), &ei);
+	ok(model_begin0(w, 12, 0x1000u + 12, &ei), &ei);
+	n = node(f, 12, f->leaf, 5, true);
+	ok(model_delete(w, 32, &n, &ei), &ei);
+	ok(model_commit0(w, 12, 0x2000u + 12, &ei), &ei);
+	ok(ese_logwriter_flush(w, &ei), &ei);
+	ok(ese_logwriter_new_generation(w, &ei), &ei);
+
+	/* version cleanup: the node goes */
+	ok(model_begin0(w, 13, 0x1000u + 13, &ei), &ei);
+	n = node(f, 13, f->leaf, 5, false);
+	ok(model_delete(w, 35, &n, &ei), &ei);
+	ok(model_commit0(w, 13, 0x2000u + 13, &ei), &ei);
+
+	if (full) {
+		const uint32_t last = FIRST_NEW + 2 + N1_ROWS;  /* 755 */
+		const uint16_t half = N1_ROWS / 2;
+		uint8_t *img = g_malloc(PS);
+
+		/* T5: a right split of N1 */
+		memcpy(img, n1_image, PS);
+		f->split2_dbtime = f->dbtime + 1;
+		jr_put_le64(img + ESE_PGHDR_DBTIME, f->split2_dbtime);
+		ok(model_begin0(w, 14, 0x1000u + 14, &ei), &ei);
+		split_insert(f, w, 14, f->n1, f->n2, 1,
+			     (uint16_t)(N1_ROWS + 1), half, last,
+			     FIRST_NEW + 2 + half, img);
+		g_free(img);
+		insert_row(f, w, 14, f->n2, (uint16_t)(N1_ROWS + 1 - half),
+			   last + 1, false);
+		insert_row(f, w, 14, f->n2, (uint16_t)(N1_ROWS + 2 - half),
+			   last + 2, false);
+		ok(model_commit0(w, 14, 0x2000u + 14, &ei), &ei);
+
+		/* T6: never commits */
+		ok(model_begin0(w, 15, 0x1000u + 15, &ei), &ei);
+		insert_row(f, w, 15, f->n2, (uint16_t)(N1_ROWS + 3 - half),
+			   last + 3, false);
+		n = node(f, 15, f->leaf, 2, true);
+		ok(model_replace(w, &n, f->cb701, f->new701, f->cb701, &ei),
+		   &ei);
+
+		/* T7: rolled back while logging */
+		ok(model_begin0(w, 16, 0x1000u + 16, &ei), &ei);
+		insert_row(f, w, 16, f->n2, (uint16_t)(N1_ROWS + 4 - half),
+			   last + 4, false);
+		n = node(f, 16, f->n2, (uint16_t)(N1_ROWS + 4 - half), false);
+		n.rceid = f->rceid;
+		row_key(last + 4, key);
+		ok(model_undo(w, &n, 1, key, 5, &ei), &ei);
+		ok(model_rollback(w, 16, 1, &ei), &ei);
+	}
+	ok(ese_logwriter_flush(w, &ei), &ei);
+	f->gen_last = ese_logwriter_gen(w);
+	ok(ese_logwriter_close(w, &ei), &ei);
+
+	/* the database: dirty, needing every generation written */
+	copy = g_malloc(f->len);
+	memcpy(copy, f->db, f->len);
+	{
+		ese_dbheader h = f->hdr;
+
+		h.state = JET_dbstateDirtyShutdown;
+		h.gen_min_required = GEN;
+		h.gen_max_required = f->gen_last;
+		assert_int_equal(ese_dbheader_write_pair(&h, copy, PS), 0);
+	}
+	jr_test_spit(db, copy, f->len);
+	g_free(copy);
+	g_free(db);
+}
+
+static void recover(const char *dir, const char *out,
+		    jr_recovery_summary *sum)
+{
+	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
+	jr_recovery_opts o;
+	jr_errinfo ei;
+
+	jr_recovery_opts_init(&o);
+	o.db_path = db;
+	o.out_dir = out;
+	jr_errinfo_clear(&ei);
+	if (jr_recover_database(&o, sum, &ei) < 0)
+		fail_msg("recover: %d %s", ei.err, ei.detail);
+	g_free(db);
+}
+
+static GHashTable *export(const char *db, const char *name, char **header)
+{
+	char *tmp = jr_test_tmpdir(name);
+	bool missing;
+	char *why;
+	GHashTable *rows = model_export_table(db, "SruDbIdMapTable", tmp, 1,
+					      header, &missing, &why);
+
+	g_free(tmp);
+	if (!rows && missing) {
+		g_free(why);
+		skip();
+	}
+	if (!rows)
+		fail_msg("%s", why);
+	return rows;
+}
+
+static void test_model_read_by_libesedb(void **state)
+{
+	char *set1 = jr_test_tmpdir("model_set1");
+	char *out1 = jr_test_tmpdir("model_out1");
+	char *set2 = jr_test_tmpdir("model_set2");
+	char *out2 = jr_test_tmpdir("model_out2");
+	char *in_db = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	char *res_db = g_build_filename(out2, "SRUDB.dat", NULL);
+	char *res1 = g_build_filename(out1, "SRUDB.dat", NULL);
+	char *h_in, *h_out;
+	GHashTable *base, *got, *model;
+	GHashTableIter it;
+	gpointer k, v;
+	jr_recovery_summary sum;
+	jr_dbcheck_result chk;
+	jr_errinfo ei;
+	fixture f;
+	uint8_t *r1, *res, img[PS];
+	size_t l1, lres;
+	unsigned changed = 0;
+
+	(void)state;
+	setup_fixture(&f);
+	base = export(in_db, "model_exp_in", &h_in);
+	assert_int_equal(g_hash_table_size(base), NROWS);
+	/* the rule export_line() follows holds for the input's rows */
+	{
+		char *want = export_line(f.old700, f.cb700);
+
+		assert_string_equal(g_hash_table_lookup(base, "700"), want);
+		g_free(want);
+		want = export_line(f.tmpl, f.cb_tmpl);
+		assert_string_equal(g_hash_table_lookup(base, "702"), want);
+		g_free(want);
+	}
+
+	/* stage 1: recovery up to the right split gives N1's image */
+	write_set(&f, set1, false, NULL);
+	recover(set1, out1, &sum);
+	r1 = jr_test_slurp(res1, &l1);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(r1, f.n1)),
+			 N1_ROWS);
+	/* N1 is full: the next row (104 bytes with its tag) does not fit */
+	assert_true(jr_le16(page_of(r1, f.n1) + ESE_PGHDR_CB_FREE) <
+		    2 + 5 + f.cb_tmpl + 4);
+	memcpy(img, page_of(r1, f.n1), PS);
+	g_free(r1);
+
+	/* stage 2: the whole workload */
+	write_set(&f, set2, true, img);
+	assert_int_equal(f.gen_last, GEN + 1);
+	recover(set2, out2, &sum);
+	assert_int_equal(sum.gen_first, GEN);
+	assert_int_equal(sum.gen_last, GEN + 1);
+	assert_int_equal(sum.redo.applied[62], 2);   /* both splits */
+	assert_int_equal(sum.redo.applied[33], 2);
+	assert_int_equal(sum.redo.applied[32], 1);
+	assert_int_equal(sum.redo.applied[35], 1);
+	assert_int_equal(sum.redo.applied[39], 1);
+	assert_int_equal(sum.redo.trx_undone, 1);    /* T6 */
+	assert_int_equal(sum.redo.rce_undone, 2);
+	assert_int_equal(sum.dbtime, f.dbtime + 2);
+
+	res = jr_test_slurp(res_db, &lres);
+	assert_int_equal(lres, f.len);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(res, f.leaf)),
+			 f.leaf_lines + 1);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(res, f.n1)),
+			 N1_ROWS / 2);
+	/* 19 moved + 755..759 (758 and 759 flag-deleted) */
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(res, f.n2)),
+			 N1_ROWS / 2 + 5);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(res, ROOT)), 25);
+	assert_int_equal(jr_le32(page_of(res, f.leaf) + ESE_PGHDR_PGNO_NEXT),
+			 f.n1);
+	assert_int_equal(jr_le32(page_of(res, f.n1) + ESE_PGHDR_PGNO_NEXT),
+			 f.n2);
+	assert_int_equal(jr_le32(page_of(res, f.n2) + ESE_PGHDR_PGNO_PREV),
+			 f.n1);
+	g_free(res);
+
+	assert_int_equal(jr_dbcheck(res_db, NULL, &chk, &ei), 0);
+	if (chk.problems.total)
+		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
+			 chk.problems.items[0].reason);
+	jr_dbcheck_free(&chk);
+
+	/* the model */
+	model = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_hash_table_iter_init(&it, base);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_hash_table_replace(model, g_strdup(k), g_strdup(v));
+	g_hash_table_remove(model, "704");
+	g_hash_table_replace(model, g_strdup("700"),
+			     export_line(f.new700, f.cb700));
+	for (uint32_t idx = FIRST_NEW; idx <= FIRST_NEW + N1_ROWS + 4; idx++) {
+		uint8_t rec[512];
+
+		new_row(&f, idx, rec);
+		g_hash_table_replace(model, g_strdup_printf("%u", idx),
+				     export_line(rec, f.cb_tmpl));
+	}
+	assert_int_equal(g_hash_table_size(model), NROWS - 1 + 43);
+
+	/* libesedb's reading of the result */
+	got = export(res_db, "model_exp_out", &h_out);
+	assert_string_equal(h_out, h_in);
+	assert_int_equal(g_hash_table_size(got), g_hash_table_size(model));
+	g_hash_table_iter_init(&it, model);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *line = g_hash_table_lookup(got, k);
+
+		if (!line)
+			fail_msg("row %s missing", (const char *)k);
+		assert_string_equal(line, v);
+		if (g_strcmp0(g_hash_table_lookup(base, k), v) != 0)
+			changed++;
+	}
+	assert_int_equal(changed, 44);      /* 43 new rows, row 700 */
+	assert_null(g_hash_table_lookup(got, "704"));
+	assert_null(g_hash_table_lookup(got, "758"));
+	assert_null(g_hash_table_lookup(got, "759"));
+	assert_string_equal(g_hash_table_lookup(got, "701"),
+			    g_hash_table_lookup(base, "701"));
+
+	g_hash_table_unref(got);
+	g_hash_table_unref(model);
+	g_hash_table_unref(base);
+	g_free(h_in);
+	g_free(h_out);
+	g_free(f.db);
+	g_free(res1);
+	g_free(res_db);
+	g_free(in_db);
+	g_free(out2);
+	g_free(set2);
+	g_free(out1);
+	g_free(set1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_model_read_by_libesedb),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
