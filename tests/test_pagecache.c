@@ -1,6 +1,7 @@
 /*
  * test_pagecache.c - the bounded page cache: page placement, write-back,
- * eviction under a tiny budget, pins, and growth past the end of the file.
+ * eviction under a tiny budget, pins, growth past the end of the file,
+ * discarding pages cut off by a shrink, and the file size the cache keeps.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,6 +142,107 @@ static void test_pins_and_growth(void **state)
 	g_free(path);
 }
 
+static void test_discard(void **state)
+{
+	char *path;
+	int fd = make_file("pc_discard", 12, &path);
+	jr_pagecache *pc;
+	jr_pagecache_stats st;
+	uint8_t *p, *pinned, buf[PS];
+	int hooks = 0;
+
+	(void)state;
+	assert_int_equal(jr_pagecache_open(fd, PS, 1, 16 * PS, stamp_hook,
+					   &hooks, &pc, NULL), 0);
+	/* dirty 1..12; keep page 11 pinned */
+	for (uint32_t n = 1; n <= 12; n++) {
+		assert_int_equal(jr_pagecache_get(pc, n, &p, NULL), 0);
+		p[1] = (uint8_t)(n + 100);
+		if (n != 11)
+			jr_pagecache_release(pc, n, true);
+		else
+			pinned = p;
+	}
+	jr_pagecache_discard(pc, 9, UINT32_MAX);
+	jr_pagecache_get_stats(pc, &st);
+	assert_int_equal(st.discarded, 3);      /* 9, 10, 12: not 11 */
+	jr_pagecache_release(pc, 11, true);
+	assert_int_equal(jr_pagecache_flush(pc, NULL), 0);
+	assert_int_equal(hooks, 9);             /* 1..8 and 11 */
+	for (uint32_t n = 1; n <= 12; n++) {
+		bool kept = n <= 8 || n == 11;
+
+		assert_int_equal(pread(fd, buf, PS, (off_t)(n + 1) * PS), PS);
+		assert_int_equal(buf[0], n);
+		assert_int_equal(buf[1], kept ? n + 100 : n);
+	}
+	/* a discarded page comes back from the file, dirt gone */
+	assert_int_equal(jr_pagecache_get(pc, 10, &p, NULL), 0);
+	assert_int_equal(p[0], 10);
+	assert_int_equal(p[1], 10);
+	jr_pagecache_release(pc, 10, false);
+	jr_pagecache_get_stats(pc, &st);
+	assert_int_equal(st.reads, 13);
+	/* an empty range drops nothing */
+	jr_pagecache_discard(pc, 20, 30);
+	jr_pagecache_get_stats(pc, &st);
+	assert_int_equal(st.discarded, 3);
+	(void)pinned;
+	jr_pagecache_close(pc);
+	close(fd);
+	g_free(path);
+}
+
+static void test_file_size_kept(void **state)
+{
+	char *path;
+	int fd = make_file("pc_size", 4, &path);
+	jr_pagecache *pc;
+	uint8_t *p, page[PS];
+	jr_errinfo ei;
+
+	(void)state;
+	assert_int_equal(jr_pagecache_open(fd, PS, 1, 8 * PS, NULL, NULL, &pc,
+					   NULL), 0);
+	/* bytes written behind the cache's back past the end it knows are
+	 * not looked for (the file is the cache's while it is open) */
+	memset(page, 0x77, PS);
+	assert_int_equal(pwrite(fd, page, PS, (off_t)(6 + 1) * PS), PS);
+	assert_int_equal(jr_pagecache_get(pc, 6, &p, NULL), 0);
+	assert_int_equal(p[0], 0);
+	jr_pagecache_release(pc, 6, false);
+	/* the cache's own write past the end grows what it knows: page 20
+	 * comes back from the file after eviction */
+	assert_int_equal(jr_pagecache_get(pc, 20, &p, NULL), 0);
+	assert_int_equal(p[0], 0);
+	p[0] = 0x55;
+	jr_pagecache_release(pc, 20, true);
+	assert_int_equal(jr_pagecache_flush(pc, NULL), 0);
+	for (uint32_t n = 1; n <= 4; n++) {     /* 8 frames: evict 20 */
+		assert_int_equal(jr_pagecache_get(pc, n, &p, NULL), 0);
+		jr_pagecache_release(pc, n, false);
+	}
+	for (uint32_t n = 7; n <= 11; n++) {
+		assert_int_equal(jr_pagecache_get(pc, n, &p, NULL), 0);
+		jr_pagecache_release(pc, n, false);
+	}
+	assert_int_equal(jr_pagecache_get(pc, 20, &p, NULL), 0);
+	assert_int_equal(p[0], 0x55);
+	/* page 6 (the 0x77 bytes) lies inside the grown file now */
+	jr_pagecache_release(pc, 20, false);
+	assert_int_equal(jr_pagecache_get(pc, 6, &p, NULL), 0);
+	assert_int_equal(p[0], 0x77);
+	jr_pagecache_release(pc, 6, false);
+	jr_pagecache_close(pc);
+	/* a descriptor that is not open: its size cannot be read */
+	jr_errinfo_clear(&ei);
+	assert_int_equal(jr_pagecache_open(-1, PS, 1, 0, NULL, NULL, &pc, &ei),
+			 JET_errDiskIO);
+	assert_null(pc);
+	close(fd);
+	g_free(path);
+}
+
 static void test_bad_page_size(void **state)
 {
 	jr_pagecache *pc;
@@ -157,6 +259,8 @@ int main(void)
 		cmocka_unit_test(test_read_places_pages),
 		cmocka_unit_test(test_dirty_eviction_and_flush),
 		cmocka_unit_test(test_pins_and_growth),
+		cmocka_unit_test(test_discard),
+		cmocka_unit_test(test_file_size_kept),
 		cmocka_unit_test(test_bad_page_size),
 	};
 

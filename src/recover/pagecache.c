@@ -5,6 +5,11 @@
  * holds one page; unpinned frames are kept on an LRU list (head = most
  * recently used). Lookup by page number goes through an open-addressing hash
  * table of twice the frame count, so nothing here grows after open.
+ *
+ * The file's size is read once at open and kept up to date by the cache's
+ * own writes, so a miss costs one pread and no fstat. Growth by others
+ * (ftruncate when the logs extend the database) adds zeros, which is what
+ * a page past the known end reads as anyway.
  */
 #include "recover/pagecache.h"
 
@@ -38,6 +43,8 @@ struct jr_pagecache {
 	uint32_t lru_head;     /* most recently used unpinned frame */
 	uint32_t lru_tail;     /* least recently used: next victim */
 	uint32_t nused;        /* frames handed out so far (never shrinks) */
+	uint64_t file_size;    /* bytes in the file as far as the cache
+				  knows (read at open, grown by writes) */
 	jr_pagecache_stats stats;
 };
 
@@ -122,21 +129,38 @@ static void jr_lru_push_head(jr_pagecache *pc, uint32_t f)
 	fr->on_lru = true;
 }
 
+/* Least recently used end: the next victim. */
+static void jr_lru_push_tail(jr_pagecache *pc, uint32_t f)
+{
+	struct jr_frame *fr = &pc->frames[f];
+
+	fr->lru_next = JR_NO_FRAME;
+	fr->lru_prev = pc->lru_tail;
+	if (pc->lru_tail != JR_NO_FRAME)
+		pc->frames[pc->lru_tail].lru_next = f;
+	else
+		pc->lru_head = f;
+	pc->lru_tail = f;
+	fr->on_lru = true;
+}
+
 static JET_ERR jr_frame_write(jr_pagecache *pc, uint32_t f, jr_errinfo *ei)
 {
 	struct jr_frame *fr = &pc->frames[f];
 	uint8_t *page = jr_frame_data(pc, f);
+	uint64_t off;
 	JET_ERR err;
 
 	if (!fr->dirty)
 		return JET_errSuccess;
 	if (pc->hook)
 		pc->hook(page, pc->page_size, fr->pgno, pc->hook_ctx);
-	err = jr_pwrite_full(pc->fd, page, pc->page_size,
-			     ((uint64_t)fr->pgno + pc->pgno_bias) * pc->page_size,
-			     ei);
+	off = ((uint64_t)fr->pgno + pc->pgno_bias) * pc->page_size;
+	err = jr_pwrite_full(pc->fd, page, pc->page_size, off, ei);
 	if (err < 0)
 		return err;
+	if (off + pc->page_size > pc->file_size)
+		pc->file_size = off + pc->page_size;
 	fr->dirty = false;
 	pc->stats.writes++;
 	return JET_errSuccess;
@@ -149,12 +173,18 @@ JET_ERR jr_pagecache_open(int fd, uint32_t page_size, uint32_t pgno_bias,
 	jr_pagecache *pc;
 	size_t nframes;
 
+	uint64_t file_size;
+	JET_ERR err;
+
 	*out = NULL;
 	if (page_size != 4096 && page_size != 8192 && page_size != 16384 &&
 	    page_size != 32768)
 		return jr_fail(ei, JET_errInvalidParameter,
 			       "page size %u is not 4, 8, 16 or 32 KiB",
 			       page_size);
+	err = jr_file_size(fd, &file_size, ei);
+	if (err < 0)
+		return err;
 	nframes = budget_bytes / page_size;
 	if (nframes < 8)
 		nframes = 8;
@@ -167,6 +197,7 @@ JET_ERR jr_pagecache_open(int fd, uint32_t page_size, uint32_t pgno_bias,
 	pc->fd = fd;
 	pc->page_size = page_size;
 	pc->pgno_bias = pgno_bias;
+	pc->file_size = file_size;
 	pc->hook = hook;
 	pc->hook_ctx = hook_ctx;
 	pc->nframes = (uint32_t)nframes;
@@ -236,12 +267,8 @@ static JET_ERR jr_frame_load(jr_pagecache *pc, uint32_t f, uint32_t pgno,
 {
 	uint8_t *page = jr_frame_data(pc, f);
 	uint64_t off = ((uint64_t)pgno + pc->pgno_bias) * pc->page_size;
-	uint64_t size;
-	JET_ERR err;
+	uint64_t size = pc->file_size;
 
-	err = jr_file_size(pc->fd, &size, ei);
-	if (err < 0)
-		return err;
 	if (off + pc->page_size > size) {
 		memset(page, 0, pc->page_size);
 		if (off < size)
@@ -316,6 +343,25 @@ JET_ERR jr_pagecache_flush(jr_pagecache *pc, jr_errinfo *ei)
 			return err;
 	}
 	return JET_errSuccess;
+}
+
+void jr_pagecache_discard(jr_pagecache *pc, uint32_t pgno_first,
+			  uint32_t pgno_last)
+{
+	for (uint32_t f = 0; f < pc->nused; f++) {
+		struct jr_frame *fr = &pc->frames[f];
+
+		if (fr->pgno == 0 || fr->pgno < pgno_first ||
+		    fr->pgno > pgno_last || fr->pins > 0)
+			continue;
+		jr_lru_unlink(pc, f);
+		jr_slot_remove(pc, fr->pgno);
+		fr->pgno = 0;
+		fr->dirty = false;
+		/* an empty frame: the first to be reused */
+		jr_lru_push_tail(pc, f);
+		pc->stats.discarded++;
+	}
 }
 
 void jr_pagecache_get_stats(const jr_pagecache *pc, jr_pagecache_stats *out)

@@ -12,7 +12,9 @@
  * the header and its shadow occupy the first two page-sized slots.
  *
  * Pages beyond the end of the file read as zeros (ESE grows a database by
- * writing new pages); writing one extends the file.
+ * writing new pages); writing one extends the file. The cache knows the
+ * file's size from open on and from its own writes: while it is open the
+ * file must change only through it, or grow with zeros (ftruncate).
  *
  * Write-back order: the cache works on a temporary output file that is renamed
  * into place only after a complete, successful replay, so a killed replay
@@ -44,12 +46,13 @@ typedef struct {
 	uint64_t writes;       /* pages written to the file */
 	uint64_t hits;         /* gets served from a frame */
 	uint64_t evictions;    /* frames reused */
+	uint64_t discarded;    /* pages dropped by jr_pagecache_discard */
 	uint32_t frames;       /* frames allocated (budget / page_size) */
 } jr_pagecache_stats;
 
 /* Create a cache of at most budget_bytes of page frames (at least 8 frames
  * whatever the budget). -1003 for a page size that is not 4, 8, 16 or 32 KiB,
- * -1011 when allocation fails. */
+ * -1011 when allocation fails, -1022 when the file's size cannot be read. */
 JET_ERR jr_pagecache_open(int fd, uint32_t page_size, uint32_t pgno_bias,
 			  size_t budget_bytes, jr_pagecache_write_hook hook,
 			  void *hook_ctx, jr_pagecache **out, jr_errinfo *ei);
@@ -64,6 +67,12 @@ void jr_pagecache_release(jr_pagecache *pc, uint32_t pgno, bool dirty);
 
 /* Write every dirty page back (through the hook). */
 JET_ERR jr_pagecache_flush(jr_pagecache *pc, jr_errinfo *ei);
+
+/* Drop the cached pages pgno_first..pgno_last without writing them, dirty
+ * or not (a shrink cut them off the file): a later get reads the file
+ * again. Pinned pages are kept. */
+void jr_pagecache_discard(jr_pagecache *pc, uint32_t pgno_first,
+			  uint32_t pgno_last);
 
 void jr_pagecache_get_stats(const jr_pagecache *pc, jr_pagecache_stats *out);
 

@@ -479,6 +479,11 @@ JET_ERR jr_recovery_replay_files(const jr_replay_files_args *a,
 	err = jr_replay_loop(a, rd, lr, before, res, ei);
 	if (err < 0)
 		goto close_reader;
+	/* pages past a shrink are cut off at the end: never write them */
+	if (jr_redo_stats_get(rd)->pgno_last_shrunk)
+		jr_pagecache_discard(pc,
+				     jr_redo_stats_get(rd)->pgno_last_shrunk + 1,
+				     UINT32_MAX);
 	err = jr_pagecache_flush(pc, ei);
 	if (err < 0)
 		goto close_reader;
