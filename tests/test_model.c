@@ -327,6 +327,50 @@ static void split_insert(fixture *f, ese_logwriter *w, uint16_t procid,
 	ok(model_macro(w, 12, procid, D, &ei), &ei);
 }
 
+/* The log writer for a set in dir: an attach list naming the database. */
+static ese_logwriter *open_log(fixture *f, const char *dir)
+{
+	ese_logwriter_params wp;
+	ese_loghdr tmpl;
+	ese_logwriter *w;
+	jr_errinfo ei;
+
+	ese_loghdr_init(&tmpl, GEN, 16, &f->hdr.sign_log);
+	tmpl.n_attach = 1;
+	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
+	tmpl.attach[0].dbid = 1;
+	tmpl.attach[0].sign_db = f->hdr.sign_db;
+	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
+						 "C:\\SRUDB.dat", &ei), 0);
+	ese_logwriter_params_init(&wp, dir, "SRU", GEN, &f->hdr.sign_log);
+	wp.template_hdr = &tmpl;
+	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	return w;
+}
+
+/* Close the log; the database goes beside it, dirty, needing every
+ * generation written. */
+static void close_set(fixture *f, const char *dir, ese_logwriter *w)
+{
+	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
+	ese_dbheader h = f->hdr;
+	jr_errinfo ei;
+	uint8_t *copy;
+
+	ok(ese_logwriter_flush(w, &ei), &ei);
+	f->gen_last = ese_logwriter_gen(w);
+	ok(ese_logwriter_close(w, &ei), &ei);
+	copy = g_malloc(f->len);
+	memcpy(copy, f->db, f->len);
+	h.state = JET_dbstateDirtyShutdown;
+	h.gen_min_required = GEN;
+	h.gen_max_required = f->gen_last;
+	assert_int_equal(ese_dbheader_write_pair(&h, copy, PS), 0);
+	jr_test_spit(db, copy, f->len);
+	g_free(copy);
+	g_free(db);
+}
+
 /*
  * Write the input database (dirty) and its logs into dir. full: the whole
  * workload (with N1's pre-image); else only up to T5.
@@ -334,12 +378,8 @@ static void split_insert(fixture *f, ese_logwriter *w, uint16_t procid,
 static void write_set(fixture *f, const char *dir, bool full,
 		      const uint8_t *n1_image)
 {
-	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
-	ese_logwriter_params wp;
-	ese_loghdr tmpl;
 	ese_logwriter *w;
 	jr_errinfo ei;
-	uint8_t *copy;
 	uint8_t key[5];
 	model_node n;
 	uint16_t l0;
@@ -354,16 +394,7 @@ static void write_set(fixture *f, const char *dir, bool full,
 		f->pg_dbtime[i] = jr_le64(page_of(f->db, f->pg[i]) +
 					  ESE_PGHDR_DBTIME);
 
-	ese_loghdr_init(&tmpl, GEN, 16, &f->hdr.sign_log);
-	tmpl.n_attach = 1;
-	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
-	tmpl.attach[0].dbid = 1;
-	tmpl.attach[0].sign_db = f->hdr.sign_db;
-	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
-						 "C:\\SRUDB.dat", &ei), 0);
-	ese_logwriter_params_init(&wp, dir, "SRU", GEN, &f->hdr.sign_log);
-	wp.template_hdr = &tmpl;
-	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	w = open_log(f, dir);
 
 	/* T1: appends to the last leaf, an append split, N1 filled */
 	l0 = (uint16_t)f->leaf_lines;
@@ -434,24 +465,7 @@ static void write_set(fixture *f, const char *dir, bool full,
 		ok(model_undo(w, &n, 1, key, 5, &ei), &ei);
 		ok(model_rollback(w, 16, 1, &ei), &ei);
 	}
-	ok(ese_logwriter_flush(w, &ei), &ei);
-	f->gen_last = ese_logwriter_gen(w);
-	ok(ese_logwriter_close(w, &ei), &ei);
-
-	/* the database: dirty, needing every generation written */
-	copy = g_malloc(f->len);
-	memcpy(copy, f->db, f->len);
-	{
-		ese_dbheader h = f->hdr;
-
-		h.state = JET_dbstateDirtyShutdown;
-		h.gen_min_required = GEN;
-		h.gen_max_required = f->gen_last;
-		assert_int_equal(ese_dbheader_write_pair(&h, copy, PS), 0);
-	}
-	jr_test_spit(db, copy, f->len);
-	g_free(copy);
-	g_free(db);
+	close_set(f, dir, w);
 }
 
 static void recover(const char *dir, const char *out,
@@ -628,10 +642,215 @@ static void test_model_read_by_libesedb(void **state)
 	g_free(set1);
 }
 
+/* ---- RootPageMove: the table's root and space tree roots move ---- */
+
+static uint64_t dbtime_of(fixture *f, uint32_t pgno)
+{
+	return jr_le64(page_of(f->db, pgno) + ESE_PGHDR_DBTIME);
+}
+
+/* Catalog rows of the table (object row, clustered index row) as they
+ * are on clean-b: MSysObjects (objid 2, FDP 4) page 14 lines 13 and 17,
+ * MSysObjectsShadow (objid 3, FDP 24) page 28 lines 13 and 17; the FDP
+ * (ColtypOrPgnoFDP) at byte 14 of the record. */
+static const struct {
+	uint32_t pgno, objid, fdp;
+	uint16_t iline;
+} catalog_rows[] = {
+	{ 14, 2, 4, 13 }, { 14, 2, 4, 17 }, { 28, 3, 24, 13 },
+	{ 28, 3, 24, 17 },
+};
+
+#define CHILD_FDP 35u        /* index IdTypeIdBlob, objid 9 */
+
+static void test_root_move_read_by_libesedb(void **state)
+{
+	char *set = jr_test_tmpdir("rootmove_set");
+	char *out = jr_test_tmpdir("rootmove_out");
+	char *in_db = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	char *res_db = g_build_filename(out, "SRUDB.dat", NULL);
+	char *h_in, *h_out;
+	GHashTable *base, *got;
+	GHashTableIter it;
+	gpointer k, v;
+	jr_recovery_summary sum;
+	jr_dbcheck_result chk;
+	jr_errinfo ei;
+	ese_logwriter *w;
+	fixture f;
+	uint32_t X = 0, npages;
+	uint64_t D;
+	uint8_t *res;
+	size_t lres;
+	ese_line ext;
+	ese_node n;
+
+	(void)state;
+	setup_fixture(&f);
+	npages = (uint32_t)(f.len / PS - 2);
+	for (uint32_t pg = npages - 2; pg > 1 && !X; pg--)
+		if (ese_page_is_blank(&f.lay, page_of(f.db, pg)) &&
+		    ese_page_is_blank(&f.lay, page_of(f.db, pg + 1)) &&
+		    ese_page_is_blank(&f.lay, page_of(f.db, pg + 2)))
+			X = pg;
+	assert_int_not_equal(X, 0);
+	/* the facts the records rely on */
+	assert_int_equal(ese_page_external_header(&f.lay, page_of(f.db, ROOT),
+						  &ext, &ei), 0);
+	assert_int_equal(ext.cb, 16);
+	assert_int_equal(jr_le32(ext.data + 12), 32);   /* OE 32, AE 33 */
+	assert_int_equal(ese_page_external_header(&f.lay,
+						  page_of(f.db, CHILD_FDP),
+						  &ext, &ei), 0);
+	assert_int_equal(jr_le32(ext.data + 4), ROOT);  /* its parent */
+	for (size_t i = 0; i < G_N_ELEMENTS(catalog_rows); i++) {
+		assert_int_equal(ese_node_get(&f.lay,
+					      page_of(f.db,
+						      catalog_rows[i].pgno),
+					      catalog_rows[i].iline, &n, &ei),
+				 0);
+		assert_int_equal(jr_le32(n.data + 4), OBJID);
+		assert_int_equal(jr_le32(n.data + 14), ROOT);
+	}
+
+	D = f.hdr.dbtime + 1;
+	w = open_log(&f, set);
+	ok(model_begin0(w, 20, 0x1000u + 20, &ei), &ei);
+	ok(model_macro(w, 11, 20, D, &ei), &ei);
+	ok(model_root_page_move(w, 20, D, OBJID, &ei), &ei);
+	for (uint32_t i = 0; i < 3; i++) {
+		model_page_move m;
+
+		memset(&m, 0, sizeof(m));
+		m.procid = 20;
+		m.trx = 0x1000u + 20;
+		m.pgno = ROOT + i;
+		m.dest = X + i;
+		m.before = dbtime_of(&f, ROOT + i);
+		m.after = D;
+		m.pgno_fdp = ROOT;
+		m.objid = OBJID;
+		m.move_flags = 1u << i;
+		ok(model_page_move_rec(w, &m, page_of(f.db, ROOT + i), PS,
+				       &ei), &ei);
+	}
+	{
+		model_node c;
+		uint8_t sph[16];
+
+		assert_int_equal(ese_page_external_header(
+					 &f.lay, page_of(f.db, CHILD_FDP), &ext,
+					 &ei), 0);
+		memcpy(sph, ext.data, 16);
+		jr_put_le32(sph + 4, X);
+		memset(&c, 0, sizeof(c));
+		c.procid = 20;
+		c.trx = 0x1000u + 20;
+		c.level = 1;
+		c.pgno = CHILD_FDP;
+		c.before = dbtime_of(&f, CHILD_FDP);
+		c.after = D;
+		c.flags = 0x04;
+		c.pgno_fdp = CHILD_FDP;
+		c.objid = jr_le32(page_of(f.db, CHILD_FDP) +
+				  ESE_PGHDR_OBJID_FDP);
+		ok(model_set_ext_header(w, &c, sph, 16, &ei), &ei);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(catalog_rows); i++) {
+		model_node c;
+		uint8_t rec[512];
+
+		assert_int_equal(ese_node_get(&f.lay,
+					      page_of(f.db,
+						      catalog_rows[i].pgno),
+					      catalog_rows[i].iline, &n, &ei),
+				 0);
+		memcpy(rec, n.data, n.cb_data);
+		jr_put_le32(rec + 14, X);
+		memset(&c, 0, sizeof(c));
+		c.procid = 20;
+		c.trx = 0x1000u + 20;
+		c.level = 1;
+		c.pgno = catalog_rows[i].pgno;
+		c.before = dbtime_of(&f, c.pgno);
+		c.after = D;
+		c.iline = catalog_rows[i].iline;
+		c.flags = 0x04;
+		c.pgno_fdp = catalog_rows[i].fdp;
+		c.objid = catalog_rows[i].objid;
+		ok(model_replace(w, &c, n.cb_data, rec, n.cb_data, &ei), &ei);
+	}
+	ok(model_macro(w, 12, 20, D, &ei), &ei);
+	ok(model_commit0(w, 20, 0x2000u + 20, &ei), &ei);
+	close_set(&f, set, w);
+
+	recover(set, out, &sum);
+	assert_int_equal(sum.redo.applied[96], 1);
+	assert_int_equal(sum.redo.macros, 1);
+	assert_int_equal(sum.dbtime, D);
+
+	res = jr_test_slurp(res_db, &lres);
+	for (uint32_t i = 0; i < 3; i++) {
+		const uint8_t *src = page_of(f.db, ROOT + i);
+		const uint8_t *old = page_of(res, ROOT + i);
+		const uint8_t *nw = page_of(res, X + i);
+
+		assert_int_equal(ese_page_line_count(&f.lay, nw),
+				 ese_page_line_count(&f.lay, src));
+		assert_int_equal(jr_le32(nw + ESE_PGHDR_FLAGS) & 0xffff,
+				 jr_le32(src + ESE_PGHDR_FLAGS) & 0xffff);
+		assert_int_equal(jr_le64(nw + ESE_PGHDR_DBTIME), D);
+		assert_int_equal(ese_page_line_count(&f.lay, old), 0);
+		assert_true(jr_le32(old + ESE_PGHDR_FLAGS) & ESE_PGF_EMPTY);
+		assert_int_equal(jr_le64(old + ESE_PGHDR_DBTIME), D);
+	}
+	assert_int_equal(ese_page_external_header(&f.lay, page_of(res, X),
+						  &ext, &ei), 0);
+	assert_int_equal(jr_le32(ext.data + 12), X + 1);
+	assert_int_equal(ese_page_external_header(&f.lay,
+						  page_of(res, CHILD_FDP), &ext,
+						  &ei), 0);
+	assert_int_equal(jr_le32(ext.data + 4), X);
+	for (size_t i = 0; i < G_N_ELEMENTS(catalog_rows); i++) {
+		assert_int_equal(ese_node_get(&f.lay,
+					      page_of(res, catalog_rows[i].pgno),
+					      catalog_rows[i].iline, &n, &ei),
+				 0);
+		assert_int_equal(jr_le32(n.data + 14), X);
+	}
+	g_free(res);
+	assert_int_equal(jr_dbcheck(res_db, NULL, &chk, &ei), 0);
+	if (chk.problems.total)
+		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
+			 chk.problems.items[0].reason);
+	jr_dbcheck_free(&chk);
+
+	/* libesedb finds the table at its new root through the catalog and
+	 * reads every row as before */
+	base = export(in_db, "rootmove_exp_in", &h_in);
+	got = export(res_db, "rootmove_exp_out", &h_out);
+	assert_string_equal(h_out, h_in);
+	assert_int_equal(g_hash_table_size(got), NROWS);
+	g_hash_table_iter_init(&it, base);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		assert_string_equal(g_hash_table_lookup(got, k), v);
+
+	g_hash_table_unref(got);
+	g_hash_table_unref(base);
+	g_free(h_in);
+	g_free(h_out);
+	g_free(f.db);
+	g_free(res_db);
+	g_free(in_db);
+	g_free(out);
+	g_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_read_by_libesedb),
+		cmocka_unit_test(test_root_move_read_by_libesedb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

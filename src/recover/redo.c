@@ -900,6 +900,9 @@ static JET_ERR jr_redo_macro_commit(jr_redo *rd, const lr_macro *m,
 	case 63:
 		err = jr_redo_merge(rd, recs, n, ei);
 		break;
+	case 96:
+		err = jr_redo_root_move(rd, recs, n, ei);
+		break;
 	default:
 		err = jr_rd_fail(rd, ei, JET_errInvalidLoggedOperation,
 				 "macro of %s records is not implemented",

@@ -104,6 +104,14 @@ JET_ERR jr_redo_split(jr_redo *rd, const jr_macro_rec *recs, size_t n,
 		      jr_errinfo *ei);
 JET_ERR jr_redo_merge(jr_redo *rd, const jr_macro_rec *recs, size_t n,
 		      jr_errinfo *ei);
+/* RootPageMove macro (redo_misc.c): the RootPageMove record, the
+ * PageMove records of the root and its space tree roots, SetExternalHeader
+ * of each child tree, Replace of the catalog rows. */
+JET_ERR jr_redo_root_move(jr_redo *rd, const jr_macro_rec *recs, size_t n,
+			  jr_errinfo *ei);
+
+/* NDEmptyPage (redo_merge.c): no prefix, no node, the empty flag. */
+JET_ERR jr_rd_empty_page(jr_redo *rd, jr_pg *pg, jr_errinfo *ei);
 
 /* Space operations (redo_space.c). */
 JET_ERR jr_redo_create_fdp(jr_redo *rd, const lr_record *r, jr_errinfo *ei);

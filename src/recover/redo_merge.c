@@ -53,7 +53,7 @@ static bool jr_merge_moves(uint8_t t)
 }
 
 /* NDEmptyPage: no prefix, no node, the empty flag. */
-static JET_ERR jr_merge_empty_page(jr_redo *rd, jr_pg *pg, jr_errinfo *ei)
+JET_ERR jr_rd_empty_page(jr_redo *rd, jr_pg *pg, jr_errinfo *ei)
 {
 	unsigned n;
 	JET_ERR err;
@@ -183,7 +183,7 @@ static JET_ERR jr_merge_internal(jr_redo *rd, jr_merge_level *lv,
 					  (uint16_t)ml->key_parent_sep.len, ei);
 	}
 	if (err >= 0 && (m->merge_flags & LR_MERGE_EMPTY_PAGE))
-		err = jr_merge_empty_page(rd, &lv->pg, ei);
+		err = jr_rd_empty_page(rd, &lv->pg, ei);
 	return err;
 }
 
@@ -432,7 +432,7 @@ JET_ERR jr_redo_merge(jr_redo *rd, const jr_macro_rec *recs, size_t n,
 			}
 		}
 		if ((m->merge_flags & LR_MERGE_EMPTY_PAGE) && leaf->pg.redo) {
-			err = jr_merge_empty_page(rd, &leaf->pg, ei);
+			err = jr_rd_empty_page(rd, &leaf->pg, ei);
 			if (err < 0)
 				goto free_levels;
 		}

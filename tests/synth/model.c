@@ -5,6 +5,8 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "ese/page.h"
+#include "ese/pagemut.h"
 #include "util/bytes.h"
 #include "synth/model.h"
 
@@ -214,6 +216,80 @@ JET_ERR model_split2(ese_logwriter *w, const model_split *s, jr_errinfo *ei)
 	p += s->cb_prefix_new;
 	if (s->cb_preimage)
 		memcpy(p, s->preimage, s->cb_preimage);
+	err = put(w, r, len, ei);
+	g_free(r);
+	return err;
+}
+
+JET_ERR model_page_move_rec(ese_logwriter *w, const model_page_move *m,
+			    const uint8_t *image, size_t page_size,
+			    jr_errinfo *ei)
+{
+	ese_page_layout lay;
+	uint8_t *tmp = g_malloc(page_size);
+	uint8_t *r = g_malloc0(96 + page_size);
+	size_t cb_head, cb_tail;
+	JET_ERR err;
+
+	err = ese_page_layout_init(&lay, (uint32_t)page_size, ei);
+	if (err < 0)
+		goto free_bufs;
+	memcpy(tmp, image, page_size);
+	err = ese_page_compact(&lay, tmp, &cb_head, &cb_tail, ei);
+	if (err < 0)
+		goto free_bufs;
+	r[0] = 65;
+	jr_put_le16(r + 1, m->procid);
+	r[3] = 1;
+	jr_put_le32(r + 4, m->pgno);
+	jr_put_le64(r + 8, m->after);
+	jr_put_le64(r + 16, m->before);
+	jr_put_le32(r + 24, m->trx);
+	r[28] = 1;
+	jr_put_le32(r + 32, m->dest);
+	jr_put_le32(r + 36, m->left);
+	jr_put_le32(r + 40, m->right);
+	jr_put_le32(r + 44, m->parent);
+	jr_put_le64(r + 48, m->left_before);
+	jr_put_le64(r + 56, m->right_before);
+	jr_put_le64(r + 64, m->parent_before);
+	jr_put_le32(r + 72, m->pgno_fdp);
+	jr_put_le32(r + 76, m->objid);
+	jr_put_le32(r + 80, (uint32_t)m->iline_parent);
+	jr_put_le32(r + 84, m->move_flags);
+	jr_put_le32(r + 88, (uint32_t)cb_head);
+	jr_put_le32(r + 92, (uint32_t)cb_tail);
+	memcpy(r + 96, tmp, cb_head);
+	memcpy(r + 96 + cb_head, tmp + page_size - cb_tail, cb_tail);
+	err = put(w, r, 96 + cb_head + cb_tail, ei);
+free_bufs:
+	g_free(r);
+	g_free(tmp);
+	return err;
+}
+
+JET_ERR model_root_page_move(ese_logwriter *w, uint16_t procid,
+			     uint64_t dbtime, uint32_t objid, jr_errinfo *ei)
+{
+	uint8_t r[16] = { 96 };
+
+	jr_put_le64(r + 1, dbtime);
+	r[9] = 1;
+	jr_put_le32(r + 10, objid);
+	jr_put_le16(r + 14, procid);
+	return put(w, r, sizeof(r), ei);
+}
+
+JET_ERR model_set_ext_header(ese_logwriter *w, const model_node *n,
+			     const uint8_t *data, uint16_t cb, jr_errinfo *ei)
+{
+	size_t len = 46 + (size_t)cb;
+	uint8_t *r = g_malloc0(len);
+	JET_ERR err;
+
+	node_head(r, 38, n);
+	jr_put_le16(r + 44, cb);
+	memcpy(r + 46, data, cb);
 	err = put(w, r, len, ei);
 	g_free(r);
 	return err;

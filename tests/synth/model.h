@@ -94,6 +94,28 @@ typedef struct {
 
 JET_ERR model_split2(ese_logwriter *w, const model_split *s, jr_errinfo *ei);
 
+/* A PageMove (65) of pgno to dest; image: the source page, logged as its
+ * header and tag array (compacted). */
+typedef struct {
+	uint16_t procid;
+	uint32_t trx;
+	uint32_t pgno, dest, left, right, parent;
+	uint64_t before, after, left_before, right_before, parent_before;
+	uint32_t pgno_fdp, objid;
+	int32_t iline_parent;
+	uint32_t move_flags;        /* 1 root, 2 OE root, 4 AE root */
+} model_page_move;
+
+JET_ERR model_page_move_rec(ese_logwriter *w, const model_page_move *m,
+			    const uint8_t *image, size_t page_size,
+			    jr_errinfo *ei);
+/* RootPageMove (96): opens a root move in the macro of dbtime. */
+JET_ERR model_root_page_move(ese_logwriter *w, uint16_t procid,
+			     uint64_t dbtime, uint32_t objid, jr_errinfo *ei);
+/* SetExternalHeader (38) of n->pgno. */
+JET_ERR model_set_ext_header(ese_logwriter *w, const model_node *n,
+			     const uint8_t *data, uint16_t cb, jr_errinfo *ei);
+
 /*
  * Export `table` of db with esedbexport into a directory under tmpdir and
  * return its rows: key = the row's IdIndex-like first integer column text
