@@ -29,6 +29,20 @@
  *
  * N1's pre-image (ESE logs the split page's image for a right split) is
  * the page as recovery of the log up to T5 leaves it.
+ *
+ * Two more sets over the same table:
+ *   - a RootPageMove macro (as a database shrink logs it): root 31, its OE
+ *     and AE roots 32, 33 move to three blank pages; the index tree 35
+ *     gets its parent's new page in its space header; the table's two
+ *     catalog rows in MSysObjects and in MSysObjectsShadow get the new
+ *     FDP. libesedb must find the table through the catalog at its new
+ *     root and read the same 714 rows.
+ *   - every row of leaf 188 flag-deleted (committed), then the cleanup's
+ *     empty-page Merge2 macro (the root loses its pointer, the siblings
+ *     are linked); Delta +1000 and Delta64 +0x10000 on the IdIndex bytes
+ *     of rows 10 and 11 (the table has no escrow column: the bytes stand
+ *     in for one), a Delta rolled back with its Undo, a Delta64 left open
+ *     (undone at the end). libesedb: 695 rows, 10 -> 1010, 11 -> 65547.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -846,11 +860,291 @@ static void test_root_move_read_by_libesedb(void **state)
 	g_free(set);
 }
 
+/* ---- an emptied page merged away, deltas ---- */
+
+/* Line of row idx on page pgno of the input. */
+static unsigned row_line(fixture *f, uint32_t pgno, uint32_t idx)
+{
+	const uint8_t *p = page_of(f->db, pgno);
+	unsigned nl = ese_page_line_count(&f->lay, p);
+	uint8_t want[5], key[16];
+	jr_errinfo ei;
+	ese_node n;
+
+	row_key(idx, want);
+	for (unsigned i = 0; i < nl; i++) {
+		assert_int_equal(ese_node_get(&f->lay, p, i, &n, &ei), 0);
+		if (ese_key_copy(&n.key, key, sizeof(key)) == 5 &&
+		    memcmp(key, want, 5) == 0)
+			return i;
+	}
+	fail_msg("row %u not on page %u", idx, pgno);
+	return 0;
+}
+
+/* A Merge2 record without a page image. */
+static void merge2(fixture *f, ese_logwriter *w, uint16_t procid,
+		   uint32_t pgno, uint16_t iline, uint64_t D, uint32_t right,
+		   uint32_t left, uint32_t parent, uint8_t mflags, uint8_t mtype)
+{
+	uint8_t r[96];
+	jr_errinfo ei;
+
+	memset(r, 0, sizeof(r));
+	r[0] = 63;
+	jr_put_le16(r + 1, procid);
+	r[3] = 1;
+	jr_put_le32(r + 4, pgno);
+	jr_put_le64(r + 8, D);
+	jr_put_le64(r + 16, dbtime_of(f, pgno));
+	jr_put_le32(r + 24, 0x1000u + procid);
+	r[28] = 1;
+	jr_put_le16(r + 29, iline);
+	r[31] = 0x04;
+	jr_put_le32(r + 32, right);
+	jr_put_le64(r + 36, right ? dbtime_of(f, right) : 0);
+	jr_put_le32(r + 44, left);
+	jr_put_le64(r + 48, left ? dbtime_of(f, left) : 0);
+	jr_put_le32(r + 56, parent);
+	jr_put_le64(r + 60, parent ? dbtime_of(f, parent) : 0);
+	jr_put_le32(r + 68, ROOT);
+	jr_put_le32(r + 72, OBJID);
+	r[84] = mflags;
+	r[85] = mtype;
+	ok(ese_logwriter_append(w, r, sizeof(r), NULL, &ei), &ei);
+}
+
+/* A Delta or Delta64 on row idx of page pgno (its dbtime tracked in the
+ * input copy f->db, which write-ahead stands for the page). */
+static void delta(fixture *f, ese_logwriter *w, uint16_t procid,
+		  uint32_t pgno, uint32_t idx, bool is64, int64_t d,
+		  bool versioned, uint32_t *rceid)
+{
+	model_node n;
+	uint8_t key[5];
+	jr_errinfo ei;
+
+	memset(&n, 0, sizeof(n));
+	n.procid = procid;
+	n.trx = 0x1000u + procid;
+	n.level = 1;
+	n.pgno = pgno;
+	n.before = dbtime_of(f, pgno);
+	n.after = ++f->dbtime;
+	n.iline = (uint16_t)row_line(f, pgno, idx);
+	n.flags = 0x04 | (versioned ? 0x01 : 0);
+	n.rceid = versioned ? ++f->rceid : 0;
+	n.pgno_fdp = ROOT;
+	n.objid = OBJID;
+	row_key(idx, key);
+	ok(model_delta(w, &n, is64, d, 5, key, 5, &ei), &ei);
+	jr_put_le64(page_of(f->db, pgno) + ESE_PGHDR_DBTIME, n.after);
+	if (rceid)
+		*rceid = n.rceid;
+}
+
+static void test_merge_and_deltas_read_by_libesedb(void **state)
+{
+	char *set = jr_test_tmpdir("merge_delta_set");
+	char *out = jr_test_tmpdir("merge_delta_out");
+	char *in_db = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	char *res_db = g_build_filename(out, "SRUDB.dat", NULL);
+	char *h_in, *h_out;
+	GHashTable *base, *got, *model;
+	GHashTableIter it;
+	gpointer k, v;
+	jr_recovery_summary sum;
+	jr_dbcheck_result chk;
+	jr_errinfo ei;
+	ese_logwriter *w;
+	fixture f;
+	uint8_t *input, *res;
+	size_t lres;
+	uint32_t L = 188, left, right, first, rc;
+	unsigned nl, ip = 0, np;
+	uint64_t D;
+	ese_node n;
+
+	(void)state;
+	setup_fixture(&f);
+	base = export(in_db, "md_exp_in", &h_in);
+	/* the leaf emptied: 19 rows, 0x1a8..0x1ba (root line 13) */
+	nl = ese_page_line_count(&f.lay, page_of(f.db, L));
+	assert_int_equal(nl, 19);
+	np = ese_page_line_count(&f.lay, page_of(f.db, ROOT));
+	for (unsigned i = 0; i < np; i++) {
+		assert_int_equal(ese_node_get(&f.lay, page_of(f.db, ROOT), i,
+					      &n, &ei), 0);
+		if (jr_le32(n.data) == L)
+			ip = i;
+	}
+	assert_int_equal(ip, 13);
+	left = jr_le32(page_of(f.db, L) + ESE_PGHDR_PGNO_PREV);
+	right = jr_le32(page_of(f.db, L) + ESE_PGHDR_PGNO_NEXT);
+	assert_int_equal(ese_node_get(&f.lay, page_of(f.db, L), 0, &n, &ei),
+			 0);
+	first = jr_le32(n.data + 5);
+	assert_int_equal(first, 0x1a8);
+	/* f.db tracks the pages' dbtimes as the log moves them */
+	input = g_malloc(f.len);
+	memcpy(input, f.db, f.len);
+	f.dbtime = f.hdr.dbtime;
+	f.rceid = 0;
+
+	w = open_log(&f, set);
+	/* T30 deletes every row of L */
+	ok(model_begin0(w, 30, 0x1000u + 30, &ei), &ei);
+	for (unsigned i = 0; i < nl; i++) {
+		model_node d;
+
+		memset(&d, 0, sizeof(d));
+		d.procid = 30;
+		d.trx = 0x1000u + 30;
+		d.level = 1;
+		d.pgno = L;
+		d.before = dbtime_of(&f, L);
+		d.after = ++f.dbtime;
+		d.iline = (uint16_t)i;
+		d.flags = 0x05;
+		d.rceid = ++f.rceid;
+		d.pgno_fdp = ROOT;
+		d.objid = OBJID;
+		ok(model_delete(w, 32, &d, &ei), &ei);
+		jr_put_le64(page_of(f.db, L) + ESE_PGHDR_DBTIME, d.after);
+	}
+	ok(model_commit0(w, 30, 0x2000u + 30, &ei), &ei);
+	/* cleanup: the page is merged away (empty-page merge) */
+	D = ++f.dbtime;
+	ok(model_begin0(w, 31, 0x1000u + 31, &ei), &ei);
+	ok(model_macro(w, 11, 31, D, &ei), &ei);
+	merge2(&f, w, 31, ROOT, (uint16_t)ip, D, 0, 0, 0, 0x02, 0);
+	merge2(&f, w, 31, L, 0, D, right, left, ROOT, 0x04, 1);
+	ok(model_macro(w, 12, 31, D, &ei), &ei);
+	ok(model_commit0(w, 31, 0x2000u + 31, &ei), &ei);
+	jr_put_le64(page_of(f.db, ROOT) + ESE_PGHDR_DBTIME, D);
+	/* T32: deltas on row 10 (+1000) and row 11 (64-bit, +0x10000) */
+	ok(model_begin0(w, 32, 0x1000u + 32, &ei), &ei);
+	delta(&f, w, 32, 34, 10, false, 1000, true, NULL);
+	delta(&f, w, 32, 34, 11, true, 0x10000, true, NULL);
+	ok(model_commit0(w, 32, 0x2000u + 32, &ei), &ei);
+	/* T33: a delta on row 12 rolled back while logging */
+	ok(model_begin0(w, 33, 0x1000u + 33, &ei), &ei);
+	delta(&f, w, 33, 34, 12, false, 7, true, &rc);
+	{
+		model_node u;
+		uint8_t key[5];
+
+		memset(&u, 0, sizeof(u));
+		u.procid = 33;
+		u.trx = 0x1000u + 33;
+		u.level = 1;
+		u.pgno = 34;
+		u.before = dbtime_of(&f, 34);
+		u.after = ++f.dbtime;
+		u.iline = (uint16_t)row_line(&f, 34, 12);
+		u.flags = 0x04;
+		u.rceid = rc;
+		u.pgno_fdp = ROOT;
+		u.objid = OBJID;
+		row_key(12, key);
+		ok(model_undo(w, &u, 4, key, 5, &ei), &ei);
+		jr_put_le64(page_of(f.db, 34) + ESE_PGHDR_DBTIME, u.after);
+	}
+	ok(model_rollback(w, 33, 1, &ei), &ei);
+	/* T34: a 64-bit delta on row 13, open at the end */
+	ok(model_begin0(w, 34, 0x1000u + 34, &ei), &ei);
+	delta(&f, w, 34, 34, 13, true, 5, true, NULL);
+	/* the input database is the one before the log */
+	memcpy(f.db, input, f.len);
+	close_set(&f, set, w);
+
+	recover(set, out, &sum);
+	assert_int_equal(sum.redo.applied[32], 19);
+	assert_int_equal(sum.redo.applied[63], 1);
+	assert_int_equal(sum.redo.applied[37], 2);
+	assert_int_equal(sum.redo.applied[93], 2);
+	assert_int_equal(sum.redo.applied[39], 1);
+	assert_int_equal(sum.redo.trx_undone, 1);
+	assert_int_equal(sum.redo.rce_undone, 1);
+	assert_int_equal(sum.dbtime, f.dbtime + 1);
+
+	res = jr_test_slurp(res_db, &lres);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(res, ROOT)),
+			 np - 1);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(res, L)), 0);
+	assert_true(jr_le32(page_of(res, L) + ESE_PGHDR_FLAGS) & ESE_PGF_EMPTY);
+	assert_int_equal(jr_le32(page_of(res, left) + ESE_PGHDR_PGNO_NEXT),
+			 right);
+	assert_int_equal(jr_le32(page_of(res, right) + ESE_PGHDR_PGNO_PREV),
+			 left);
+	g_free(res);
+	assert_int_equal(jr_dbcheck(res_db, NULL, &chk, &ei), 0);
+	if (chk.problems.total)
+		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
+			 chk.problems.items[0].reason);
+	jr_dbcheck_free(&chk);
+
+	/* model: L's rows gone, rows 10 and 11 with their new IdIndex */
+	model = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_hash_table_iter_init(&it, base);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_hash_table_replace(model, g_strdup(k), g_strdup(v));
+	for (uint32_t i = first; i < first + nl; i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "%u", i);
+		assert_true(g_hash_table_remove(model, key));
+	}
+	{
+		static const struct { const char *from, *to; } moved[] = {
+			{ "10", "1010" }, { "11", "65547" },
+		};
+
+		for (size_t i = 0; i < G_N_ELEMENTS(moved); i++) {
+			char **cols = g_strsplit(g_hash_table_lookup(
+							 base, moved[i].from),
+						 "\t", -1);
+			char *line = g_strdup_printf("%s\t%s\t%s", cols[0],
+						     moved[i].to, cols[2]);
+
+			g_strfreev(cols);
+			g_hash_table_remove(model, moved[i].from);
+			g_hash_table_replace(model, g_strdup(moved[i].to),
+					     line);
+		}
+	}
+	assert_int_equal(g_hash_table_size(model), NROWS - 19);
+	got = export(res_db, "md_exp_out", &h_out);
+	assert_string_equal(h_out, h_in);
+	assert_int_equal(g_hash_table_size(got), g_hash_table_size(model));
+	g_hash_table_iter_init(&it, model);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *line = g_hash_table_lookup(got, k);
+
+		if (!line)
+			fail_msg("row %s missing", (const char *)k);
+		assert_string_equal(line, v);
+	}
+
+	g_hash_table_unref(got);
+	g_hash_table_unref(model);
+	g_hash_table_unref(base);
+	g_free(h_in);
+	g_free(h_out);
+	g_free(input);
+	g_free(f.db);
+	g_free(res_db);
+	g_free(in_db);
+	g_free(out);
+	g_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_read_by_libesedb),
 		cmocka_unit_test(test_root_move_read_by_libesedb),
+		cmocka_unit_test(test_merge_and_deltas_read_by_libesedb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
