@@ -9,6 +9,7 @@
  * DatabaseCorrupted (or the error that kept the check from running).
  */
 #include "cli/commands.h"
+#include "cli/cliutil.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -18,18 +19,6 @@
 #include "ese/dbheader.h"
 #include "recover/dbcheck.h"
 #include "util/json.h"
-
-/* The common failure line (as jr_cli_report prints it; this file is
- * built into the library, which must not depend on the program). */
-static int jr_check_report(const jr_errinfo *ei)
-{
-	fprintf(stderr, "jetrestore check: error %d %s: %s", (int)ei->err,
-		jet_error_name(ei->err), jet_error_message(ei->err));
-	if (ei->detail[0])
-		fprintf(stderr, " (%s)", ei->detail);
-	fputc('\n', stderr);
-	return 1;
-}
 
 static void jr_check_usage(FILE *out)
 {
@@ -74,17 +63,8 @@ static void jr_check_json(const char *db, const jr_dbcheck_result *r,
 {
 	jr_json j;
 
-	jr_json_init(&j, stdout, false);
-	jr_json_object_begin(&j, NULL);
-	jr_json_str(&j, "database", db);
-	if (ei && ei->err) {
-		jr_json_i64(&j, "error", ei->err);
-		jr_json_str(&j, "error_name", jet_error_name(ei->err));
-		jr_json_str(&j, "detail", ei->detail);
-		jr_json_object_end(&j);
-		jr_json_newline(&j);
+	if (!jr_cli_json_db_begin(&j, db, ei))
 		return;
-	}
 	jr_json_str(&j, "state", ese_dbstate_name(r->state));
 	jr_json_u64(&j, "page_size", r->page_size);
 	jr_json_u64(&j, "pages", r->pages);
@@ -109,8 +89,7 @@ static void jr_check_json(const char *db, const jr_dbcheck_result *r,
 		jr_json_object_end(&j);
 	}
 	jr_json_array_end(&j);
-	jr_json_object_end(&j);
-	jr_json_newline(&j);
+	jr_cli_json_db_end(&j);
 }
 
 int jr_cmd_check(int argc, char **argv)
@@ -129,7 +108,6 @@ int jr_cmd_check(int argc, char **argv)
 	jr_dbcheck_opts_init(&o);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jm:ph", longopts, NULL)) != -1) {
-		char *end;
 		unsigned long v;
 
 		switch (c) {
@@ -137,12 +115,9 @@ int jr_cmd_check(int argc, char **argv)
 			json = true;
 			break;
 		case 'm':
-			v = strtoul(optarg, &end, 10);
-			if (*end || v == 0 || v > 100000) {
-				fprintf(stderr, "jetrestore check: bad --max "
-					"'%s'\n", optarg);
+			if (!jr_cli_parse_ulong("check", "max", optarg, 10, 1,
+						100000, &v))
 				return 2;
-			}
 			o.max_listed = v;
 			break;
 		case 'p':
@@ -169,7 +144,7 @@ int jr_cmd_check(int argc, char **argv)
 			if (json)
 				jr_check_json(argv[i], &r, &ei);
 			jr_errinfo_prefix(&ei, "%s", argv[i]);
-			status = jr_check_report(&ei);
+			status = jr_cli_report("check", &ei);
 			jr_dbcheck_free(&r);
 			continue;
 		}
@@ -183,7 +158,7 @@ int jr_cmd_check(int argc, char **argv)
 			jr_fail(&ei, JET_errDatabaseCorrupted,
 				"%s: %zu problem(s), first: page %u: %s",
 				argv[i], r.problems.total, p->pgno, p->reason);
-			status = jr_check_report(&ei);
+			status = jr_cli_report("check", &ei);
 		}
 		jr_dbcheck_free(&r);
 	}

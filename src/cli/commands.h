@@ -9,15 +9,12 @@
 #ifndef JR_CLI_COMMANDS_H
 #define JR_CLI_COMMANDS_H
 
-#include "util/errinfo.h"
+#include "cli/cliutil.h"
 
 int jr_cmd_dump(int argc, char **argv);
 int jr_cmd_verify(int argc, char **argv);
 int jr_cmd_recover(int argc, char **argv);
 int jr_cmd_check(int argc, char **argv);
 int jr_cmd_restore(int argc, char **argv);
-
-/* Print a failure in the common format and return the exit status 1. */
-int jr_cli_report(const char *cmd, const jr_errinfo *ei);
 
 #endif

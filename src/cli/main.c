@@ -33,16 +33,6 @@ static void jr_usage(FILE *out)
 	fprintf(out, "\n`jetrestore COMMAND --help` describes a command.\n");
 }
 
-int jr_cli_report(const char *cmd, const jr_errinfo *ei)
-{
-	fprintf(stderr, "jetrestore %s: error %d %s: %s", cmd, (int)ei->err,
-		jet_error_name(ei->err), jet_error_message(ei->err));
-	if (ei->detail[0])
-		fprintf(stderr, " (%s)", ei->detail);
-	fputc('\n', stderr);
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {

@@ -18,6 +18,7 @@
  * database is Windows' own result of its logs.
  */
 #include "cli/commands.h"
+#include "cli/cliutil.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -29,18 +30,6 @@
 #include "ese/lrtyp.h"
 #include "recover/recovery.h"
 #include "util/json.h"
-
-/* The common failure line (as jr_cli_report prints it; this file is
- * built into the library, which must not depend on the program). */
-static int jr_recover_report(const jr_errinfo *ei)
-{
-	fprintf(stderr, "jetrestore recover: error %d %s: %s", (int)ei->err,
-		jet_error_name(ei->err), jet_error_message(ei->err));
-	if (ei->detail[0])
-		fprintf(stderr, " (%s)", ei->detail);
-	fputc('\n', stderr);
-	return 1;
-}
 
 static void jr_recover_usage(FILE *out)
 {
@@ -117,17 +106,8 @@ static void jr_recover_json(const char *db, const jr_recovery_summary *s,
 	char buf[ESE_LGPOS_STRLEN];
 	jr_json j;
 
-	jr_json_init(&j, stdout, false);
-	jr_json_object_begin(&j, NULL);
-	jr_json_str(&j, "database", db);
-	if (ei && ei->err) {
-		jr_json_i64(&j, "error", ei->err);
-		jr_json_str(&j, "error_name", jet_error_name(ei->err));
-		jr_json_str(&j, "detail", ei->detail);
-		jr_json_object_end(&j);
-		jr_json_newline(&j);
+	if (!jr_cli_json_db_begin(&j, db, ei))
 		return;
-	}
 	jr_json_str(&j, "out", s->out_path);
 	jr_json_str(&j, "state_before", ese_dbstate_name(s->state_before));
 	jr_json_str(&j, "state_after", "Clean Shutdown");
@@ -161,8 +141,7 @@ static void jr_recover_json(const char *db, const jr_recovery_summary *s,
 	jr_json_u64(&j, "cache_reads", s->cache_reads);
 	jr_json_u64(&j, "cache_writes", s->cache_writes);
 	jr_json_i64(&j, "milliseconds", (int64_t)(s->seconds * 1000.0));
-	jr_json_object_end(&j);
-	jr_json_newline(&j);
+	jr_cli_json_db_end(&j);
 }
 
 int jr_cmd_recover(int argc, char **argv)
@@ -186,7 +165,6 @@ int jr_cmd_recover(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "l:s:o:c:r:pjh", longopts,
 				NULL)) != -1) {
-		char *end;
 		unsigned long v;
 
 		switch (c) {
@@ -200,21 +178,15 @@ int jr_cmd_recover(int argc, char **argv)
 			o.out_dir = optarg;
 			break;
 		case 'c':
-			v = strtoul(optarg, &end, 10);
-			if (*end || v == 0 || v > 65536) {
-				fprintf(stderr, "jetrestore recover: bad "
-					"--cache-mb '%s'\n", optarg);
+			if (!jr_cli_parse_ulong("recover", "cache-mb", optarg,
+						10, 1, 65536, &v))
 				return 2;
-			}
 			o.cache_bytes = (size_t)v << 20;
 			break;
 		case 'r':
-			v = strtoul(optarg, &end, 0);
-			if (*end || v == 0 || v > 0x7fffffff) {
-				fprintf(stderr, "jetrestore recover: bad "
-					"--replay-from '%s'\n", optarg);
+			if (!jr_cli_parse_ulong("recover", "replay-from",
+						optarg, 0, 1, 0x7fffffff, &v))
 				return 2;
-			}
 			o.replay_from = (uint32_t)v;
 			break;
 		case 'p':
@@ -248,7 +220,7 @@ int jr_cmd_recover(int argc, char **argv)
 		if (jr_recover_database(&o, &sum, &ei) < 0) {
 			if (json)
 				jr_recover_json(argv[i], &sum, &ei);
-			status = jr_recover_report(&ei);
+			status = jr_cli_report("recover", &ei);
 			continue;
 		}
 		if (json)

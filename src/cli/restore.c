@@ -19,6 +19,7 @@
  * stderr and exit status 1; 2 for a usage error.
  */
 #include "cli/commands.h"
+#include "cli/cliutil.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -28,18 +29,6 @@
 
 #include "restore/extrestore.h"
 #include "util/json.h"
-
-/* The common failure line (as jr_cli_report prints it; this file is built
- * into the library, which must not depend on the program). */
-static int jr_restore_report(const jr_errinfo *ei)
-{
-	fprintf(stderr, "jetrestore restore: error %d %s: %s", (int)ei->err,
-		jet_error_name(ei->err), jet_error_message(ei->err));
-	if (ei->detail[0])
-		fprintf(stderr, " (%s)", ei->detail);
-	fputc('\n', stderr);
-	return 1;
-}
 
 static void jr_restore_usage(FILE *out)
 {
@@ -259,7 +248,7 @@ int jr_cmd_restore(int argc, char **argv)
 	if (bar.drawn)
 		fputc('\n', stderr);
 	if (err < 0)
-		return jr_restore_report(&ei);
+		return jr_cli_report("restore", &ei);
 	jr_restore_print(&res, json);
 	jr_restore_result_clear(&res);
 	return 0;
