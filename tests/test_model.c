@@ -43,6 +43,9 @@
  *     of rows 10 and 11 (the table has no escrow column: the bytes stand
  *     in for one), a Delta rolled back with its Undo, a Delta64 left open
  *     (undone at the end). libesedb: 695 rows, 10 -> 1010, 11 -> 65547.
+ * And a new tree (no catalog row, so checked on its pages): created by
+ * CreateMultipleExtentFDP, three rows, a vertical split of the root, then
+ * EmptyTree.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1139,12 +1142,289 @@ static void test_merge_and_deltas_read_by_libesedb(void **state)
 	g_free(set);
 }
 
+/* ---- a tree created (multiple extent), split vertically, emptied ---- */
+
+#define NEW_OBJID 1000u
+#define NEW_CPG 7u
+
+static void new_tree_node(fixture *f, model_node *n, uint16_t procid,
+			  uint32_t pgno, uint32_t root, uint16_t iline)
+{
+	memset(n, 0, sizeof(*n));
+	n->procid = procid;
+	n->trx = 0x1000u + procid;
+	n->level = 1;
+	n->pgno = pgno;
+	n->before = dbtime_of(f, pgno);
+	n->after = ++f->dbtime;
+	n->iline = iline;
+	n->flags = 0x04;
+	n->pgno_fdp = root;
+	n->objid = NEW_OBJID;
+	jr_put_le64(page_of(f->db, pgno) + ESE_PGHDR_DBTIME, n->after);
+}
+
+/*
+ * stage 1: CreateMultipleExtentFDP at P (OE P+1, AE P+2, 7 pages), three
+ * rows inserted in the root; stage 2: a fourth row makes a vertical split
+ * (the rows go to P+3, the root points to it); stage 3: EmptyTree.
+ */
+static void write_tree_set(fixture *f, const char *dir, uint32_t P, int stage,
+			   const uint8_t *root_image)
+{
+	uint8_t *input = g_malloc(f->len);
+	ese_logwriter *w;
+	model_node n;
+	jr_errinfo ei;
+	uint8_t key[5], data[8] = "rowdata";
+
+	memcpy(input, f->db, f->len);
+	f->dbtime = f->hdr.dbtime;
+	w = open_log(f, dir);
+	ok(model_begin0(w, 50, 0x1000u + 50, &ei), &ei);
+	{
+		uint8_t r[56];
+
+		memset(r, 0, sizeof(r));
+		r[0] = 24;
+		jr_put_le16(r + 1, 50);
+		r[3] = 1;
+		jr_put_le32(r + 4, P);
+		jr_put_le64(r + 8, ++f->dbtime);
+		jr_put_le32(r + 24, 0x1000u + 50);
+		r[28] = 1;
+		r[31] = 0x04;
+		jr_put_le32(r + 32, NEW_OBJID);
+		jr_put_le32(r + 36, P + 1);
+		jr_put_le32(r + 40, P + 2);
+		jr_put_le32(r + 44, 1);
+		jr_put_le32(r + 48, NEW_CPG);
+		jr_put_le32(r + 52, 0x2800);
+		ok(ese_logwriter_append(w, r, sizeof(r), NULL, &ei), &ei);
+		for (uint32_t i = 0; i < 3; i++)
+			jr_put_le64(page_of(f->db, P + i) + ESE_PGHDR_DBTIME,
+				    f->dbtime);
+	}
+	for (uint16_t i = 0; i < 3; i++) {
+		new_tree_node(f, &n, 50, P, P, i);
+		row_key(i + 1u, key);
+		ok(model_insert(w, &n, key, 5, 0, data, 8, &ei), &ei);
+	}
+	ok(model_commit0(w, 50, 0x2000u + 50, &ei), &ei);
+	if (stage >= 2) {
+		const uint64_t D = ++f->dbtime;
+		uint8_t *img = g_malloc(PS);
+		model_split sp;
+
+		memcpy(img, root_image, PS);
+		jr_put_le64(img + ESE_PGHDR_DBTIME, D);
+		ok(model_begin0(w, 51, 0x1000u + 51, &ei), &ei);
+		ok(model_macro(w, 11, 51, D, &ei), &ei);
+		memset(&sp, 0, sizeof(sp));
+		sp.procid = 51;
+		sp.trx = 0x1000u + 51;
+		sp.level = 1;
+		sp.pgno = P;
+		sp.before = dbtime_of(f, P);
+		sp.after = D;
+		sp.pgno_new = P + 3;
+		sp.right_before = MODEL_DBTIME_NIL;
+		sp.pgno_fdp = P;
+		sp.objid = NEW_OBJID;
+		sp.splittype = 0;
+		sp.splitoper = 1;
+		sp.iline_oper = 3;
+		sp.iline_split = 0;
+		sp.clines = 4;
+		sp.new_page_flags = 0x2800 | ESE_PGF_LEAF;
+		sp.split_page_flags = 0x2800 | ESE_PGF_ROOT |
+				      ESE_PGF_PARENT_OF_LEAF;
+		sp.iline_prefix_split = -1;
+		sp.iline_prefix_new = -1;
+		sp.preimage = img;
+		sp.cb_preimage = PS;
+		ok(model_split2(w, &sp, &ei), &ei);
+		memset(&n, 0, sizeof(n));
+		n.procid = 51;
+		n.trx = 0x1000u + 51;
+		n.level = 1;
+		n.pgno = P;
+		n.before = MODEL_DBTIME_NIL;
+		n.after = D;
+		n.iline = 3;
+		n.flags = 0x04;
+		n.pgno_fdp = P;
+		n.objid = NEW_OBJID;
+		row_key(4, key);
+		ok(model_insert(w, &n, key, 5, 0, data, 8, &ei), &ei);
+		ok(model_macro(w, 12, 51, D, &ei), &ei);
+		ok(model_commit0(w, 51, 0x2000u + 51, &ei), &ei);
+		jr_put_le64(page_of(f->db, P) + ESE_PGHDR_DBTIME, D);
+		jr_put_le64(page_of(f->db, P + 3) + ESE_PGHDR_DBTIME, D);
+		g_free(img);
+	}
+	if (stage >= 3) {
+		uint8_t r[46 + 16];
+		uint64_t leaf_before = dbtime_of(f, P + 3);
+
+		ok(model_begin0(w, 52, 0x1000u + 52, &ei), &ei);
+		memset(r, 0, sizeof(r));
+		new_tree_node(f, &n, 52, P, P, 0);
+		r[0] = 48;
+		jr_put_le16(r + 1, 52);
+		r[3] = 1;
+		jr_put_le32(r + 4, P);
+		jr_put_le64(r + 8, n.after);
+		jr_put_le64(r + 16, n.before);
+		jr_put_le32(r + 24, n.trx);
+		r[28] = 1;
+		r[31] = 0x04;
+		jr_put_le32(r + 36, P);
+		jr_put_le32(r + 40, NEW_OBJID);
+		jr_put_le16(r + 44, 16);
+		jr_put_le64(r + 46, leaf_before);
+		jr_put_le32(r + 54, P + 3);
+		jr_put_le32(r + 58, 0x2800 | ESE_PGF_LEAF);
+		ok(ese_logwriter_append(w, r, sizeof(r), NULL, &ei), &ei);
+		ok(model_commit0(w, 52, 0x2000u + 52, &ei), &ei);
+	}
+	memcpy(f->db, input, f->len);
+	g_free(input);
+	close_set(f, dir, w);
+}
+
+static void check_sound(const char *db)
+{
+	jr_dbcheck_result chk;
+	jr_errinfo ei;
+
+	assert_int_equal(jr_dbcheck(db, NULL, &chk, &ei), 0);
+	if (chk.problems.total)
+		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
+			 chk.problems.items[0].reason);
+	jr_dbcheck_free(&chk);
+}
+
+static void test_tree_create_split_empty(void **state)
+{
+	fixture f;
+	uint32_t P = 0, npages;
+	uint8_t *res, root_img[PS];
+	size_t lres;
+	jr_recovery_summary sum;
+	jr_errinfo ei;
+	ese_line ext;
+	ese_node n;
+
+	(void)state;
+	setup_fixture(&f);
+	npages = (uint32_t)(f.len / PS - 2);
+	for (uint32_t pg = npages - NEW_CPG + 1; pg > 1 && !P; pg--) {
+		bool blank = true;
+
+		for (uint32_t i = 0; i < NEW_CPG && blank; i++)
+			blank = ese_page_is_blank(&f.lay, page_of(f.db, pg + i));
+		if (blank)
+			P = pg;
+	}
+	assert_int_not_equal(P, 0);
+
+	for (int stage = 1; stage <= 3; stage++) {
+		char name[32], *set, *out, *db;
+
+		snprintf(name, sizeof(name), "tree_set%d", stage);
+		set = jr_test_tmpdir(name);
+		snprintf(name, sizeof(name), "tree_out%d", stage);
+		out = jr_test_tmpdir(name);
+		db = g_build_filename(out, "SRUDB.dat", NULL);
+		write_tree_set(&f, set, P, stage, root_img);
+		recover(set, out, &sum);
+		check_sound(db);
+		res = jr_test_slurp(db, &lres);
+		if (stage == 1) {
+			const uint8_t *oe = page_of(res, P + 1);
+			const uint8_t *ae = page_of(res, P + 2);
+			uint8_t k[4];
+
+			assert_int_equal(sum.redo.applied[24], 1);
+			assert_int_equal(jr_le32(page_of(res, P) +
+						 ESE_PGHDR_FLAGS) &
+					 (ESE_PGF_ROOT | ESE_PGF_LEAF),
+					 ESE_PGF_ROOT | ESE_PGF_LEAF);
+			assert_int_equal(ese_page_external_header(
+						 &f.lay, page_of(res, P), &ext,
+						 &ei), 0);
+			assert_int_equal(ext.cb, 16);
+			assert_int_equal(jr_le32(ext.data), NEW_CPG);
+			assert_int_equal(jr_le32(ext.data + 4), 1);
+			assert_int_equal(ext.data[8], 0x01);
+			assert_int_equal(jr_le32(ext.data + 12), P + 1);
+			/* one extent each: pgnoLast P+6 (big-endian key),
+			 * 7 pages owned, 4 available */
+			k[0] = (uint8_t)((P + 6) >> 24);
+			k[1] = (uint8_t)((P + 6) >> 16);
+			k[2] = (uint8_t)((P + 6) >> 8);
+			k[3] = (uint8_t)(P + 6);
+			assert_true(jr_le32(oe + ESE_PGHDR_FLAGS) &
+				    ESE_PGF_SPACE_TREE);
+			assert_int_equal(ese_page_line_count(&f.lay, oe), 1);
+			assert_int_equal(ese_node_get(&f.lay, oe, 0, &n, &ei), 0);
+			assert_int_equal(n.key.cb_prefix + n.key.cb_suffix, 4);
+			assert_memory_equal(n.key.suffix, k, 4);
+			assert_int_equal(jr_le32(n.data), NEW_CPG);
+			assert_int_equal(ese_page_line_count(&f.lay, ae), 1);
+			assert_int_equal(ese_node_get(&f.lay, ae, 0, &n, &ei), 0);
+			assert_memory_equal(n.key.suffix, k, 4);
+			assert_int_equal(jr_le32(n.data), NEW_CPG - 3);
+			assert_int_equal(ese_page_line_count(&f.lay,
+							     page_of(res, P)),
+					 3);
+			memcpy(root_img, page_of(res, P), PS);
+		} else if (stage == 2) {
+			assert_int_equal(sum.redo.applied[62], 1);
+			assert_int_equal(ese_page_line_count(&f.lay,
+							     page_of(res, P)),
+					 1);
+			assert_int_equal(ese_node_get(&f.lay, page_of(res, P), 0,
+						      &n, &ei), 0);
+			assert_int_equal(jr_le32(n.data), P + 3);
+			assert_int_equal(ese_page_line_count(
+						 &f.lay, page_of(res, P + 3)), 4);
+			/* the root keeps its space header */
+			assert_int_equal(ese_page_external_header(
+						 &f.lay, page_of(res, P), &ext,
+						 &ei), 0);
+			assert_int_equal(jr_le32(ext.data + 12), P + 1);
+		} else {
+			const uint8_t *r = page_of(res, P);
+
+			assert_int_equal(sum.redo.applied[48], 1);
+			assert_int_equal(ese_page_line_count(&f.lay, r), 0);
+			assert_int_equal(jr_le32(r + ESE_PGHDR_FLAGS) &
+					 (ESE_PGF_LEAF | ESE_PGF_PARENT_OF_LEAF),
+					 ESE_PGF_LEAF);
+			assert_int_equal(ese_page_line_count(
+						 &f.lay, page_of(res, P + 3)), 0);
+			assert_true(jr_le32(page_of(res, P + 3) +
+					    ESE_PGHDR_FLAGS) & ESE_PGF_EMPTY);
+			assert_int_equal(jr_le64(page_of(res, P + 3) +
+						 ESE_PGHDR_DBTIME), f.dbtime);
+		}
+		g_free(res);
+		g_free(db);
+		g_free(out);
+		g_free(set);
+	}
+	g_free(f.db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_read_by_libesedb),
 		cmocka_unit_test(test_root_move_read_by_libesedb),
 		cmocka_unit_test(test_merge_and_deltas_read_by_libesedb),
+		cmocka_unit_test(test_tree_create_split_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
