@@ -1,12 +1,10 @@
 /*
  * checkpoint.c - the checkpoint file: decode, elect a copy, serialize.
  * The layout table is in checkpoint.h (DBMS_PARAM and ATTACHINFO in
- * loghdr.h).
+ * loghdr.h, decoded by attachinfo.c as for a log header).
  */
 #include <string.h>
 #include <unistd.h>
-
-#include <glib.h>
 
 #include "ese/checkpoint.h"
 #include "ese/checksum.h"
@@ -30,154 +28,16 @@
 #define OFF_ATTACH                ESE_CHECKPOINT_ATTACH_OFFSET
 #define OFF_PADDING               (OFF_ATTACH + ESE_CHECKPOINT_ATTACH_SIZE)
 
-/* DBMS_PARAM, relative to its start. */
-#define DBMS_OFF_SYSTEM_PATH      0
-#define DBMS_OFF_LOG_PATH         261
-#define DBMS_PATH_SIZE            261
-#define DBMS_OFF_FLAGS            522
-#define DBMS_OFF_SESSIONS_MAX     523
-#define DBMS_OFF_OPEN_TABLES_MAX  527
-#define DBMS_OFF_VER_PAGES_MAX    531
-#define DBMS_OFF_CURSORS_MAX      535
-#define DBMS_OFF_LOG_BUFFERS      539
-#define DBMS_OFF_CSEC_LGFILE      543
-#define DBMS_OFF_CACHE_SIZE_MAX   547
+/* DBMS_PARAM: its reserved tail, kept as read. */
 #define DBMS_OFF_RESERVED         551
-
-/* ATTACHINFO, relative to its start. */
-#define AI_OFF_DBID               0
-#define AI_OFF_FLAGS              1
-#define AI_OFF_CB_NAMES           2
-#define AI_OFF_DBTIME             4
-#define AI_OFF_OBJID_LAST         12
-#define AI_OFF_CPG_MAX            16
-#define AI_OFF_LGPOS_ATTACH       20
-#define AI_OFF_LGPOS_CONSISTENT   28
-#define AI_OFF_SIGN_DB            36
-#define AI_OFF_NAMES              ESE_ATTACHINFO_SIZE
-
-/* ---- DBMS_PARAM ---- */
-
-static void path_decode(const uint8_t *p, char *out)
-{
-	memcpy(out, p, DBMS_PATH_SIZE);
-	out[DBMS_PATH_SIZE] = '\0';
-}
-
-/* All 261 bytes, including any after the NUL, so that a round trip is
- * exact; a path set into a zeroed struct is NUL-padded. */
-static void path_encode(const char *s, uint8_t *p)
-{
-	memcpy(p, s, DBMS_PATH_SIZE);
-}
-
-static void dbms_decode(const uint8_t *b, ese_dbms_param *d)
-{
-	path_decode(b + DBMS_OFF_SYSTEM_PATH, d->system_path);
-	path_decode(b + DBMS_OFF_LOG_PATH, d->log_path);
-	d->flags = b[DBMS_OFF_FLAGS];
-	d->sessions_max = jr_le32(b + DBMS_OFF_SESSIONS_MAX);
-	d->open_tables_max = jr_le32(b + DBMS_OFF_OPEN_TABLES_MAX);
-	d->ver_pages_max = jr_le32(b + DBMS_OFF_VER_PAGES_MAX);
-	d->cursors_max = jr_le32(b + DBMS_OFF_CURSORS_MAX);
-	d->log_buffers = jr_le32(b + DBMS_OFF_LOG_BUFFERS);
-	d->csec_lgfile = jr_le32(b + DBMS_OFF_CSEC_LGFILE);
-	d->cache_size_max = jr_le32(b + DBMS_OFF_CACHE_SIZE_MAX);
-}
-
-/* (The reserved tail is the caller's: ese_checkpoint.dbms_reserved.) */
-static void dbms_encode(const ese_dbms_param *d, uint8_t *b)
-{
-	path_encode(d->system_path, b + DBMS_OFF_SYSTEM_PATH);
-	path_encode(d->log_path, b + DBMS_OFF_LOG_PATH);
-	b[DBMS_OFF_FLAGS] = d->flags;
-	jr_put_le32(b + DBMS_OFF_SESSIONS_MAX, d->sessions_max);
-	jr_put_le32(b + DBMS_OFF_OPEN_TABLES_MAX, d->open_tables_max);
-	jr_put_le32(b + DBMS_OFF_VER_PAGES_MAX, d->ver_pages_max);
-	jr_put_le32(b + DBMS_OFF_CURSORS_MAX, d->cursors_max);
-	jr_put_le32(b + DBMS_OFF_LOG_BUFFERS, d->log_buffers);
-	jr_put_le32(b + DBMS_OFF_CSEC_LGFILE, d->csec_lgfile);
-	jr_put_le32(b + DBMS_OFF_CACHE_SIZE_MAX, d->cache_size_max);
-}
 
 /* ---- attach list ---- */
 
-/* The first name of an entry as UTF-8 ('?' for what does not convert). */
-static void attach_path(ese_attachinfo *ai)
-{
-	size_t cap = sizeof ai->path;
-
-	ai->path[0] = '\0';
-	if (ai->flags & ESE_ATTACH_UNICODE_NAMES) {
-		size_t nunits = ai->cb_names / 2, n = 0;
-		gunichar2 *units = g_new0(gunichar2, nunits + 1);
-		char *utf8;
-
-		for (; n < nunits; n++) {
-			units[n] = jr_le16(ai->names_raw + 2 * n);
-			if (units[n] == 0)
-				break;
-		}
-		utf8 = g_utf16_to_utf8(units, (glong)n, NULL, NULL, NULL);
-		if (utf8)
-			g_strlcpy(ai->path, utf8, cap);
-		else
-			g_strlcpy(ai->path, "?", cap);
-		g_free(utf8);
-		g_free(units);
-	} else {
-		size_t i;
-
-		for (i = 0; i < ai->cb_names && i + 1 < cap; i++) {
-			uint8_t c = ai->names_raw[i];
-
-			if (c == 0)
-				break;
-			ai->path[i] = c < 0x80 ? (char)c : '?';
-		}
-		ai->path[i] = '\0';
-	}
-}
-
 static JET_ERR attach_list_decode(ese_checkpoint *c, jr_errinfo *ei)
 {
-	const uint8_t *area = c->attach_raw;
-	size_t off = 0;
-
-	c->n_attach = 0;
-	while (off < ESE_CHECKPOINT_ATTACH_SIZE && area[off] != 0) {
-		const uint8_t *p = area + off;
-		ese_attachinfo *ai;
-
-		if (c->n_attach == ESE_ATTACH_MAX)
-			return jr_fail(ei, JET_errCheckpointCorrupt,
-				       "checkpoint attach list: more than %d entries",
-				       ESE_ATTACH_MAX);
-		if (ESE_CHECKPOINT_ATTACH_SIZE - off < ESE_ATTACHINFO_SIZE)
-			return jr_fail(ei, JET_errCheckpointCorrupt,
-				       "checkpoint attach list: entry at %zu runs past the area",
-				       off);
-		ai = &c->attach[c->n_attach];
-		memset(ai, 0, sizeof *ai);
-		ai->dbid = p[AI_OFF_DBID];
-		ai->flags = p[AI_OFF_FLAGS];
-		ai->cb_names = jr_le16(p + AI_OFF_CB_NAMES);
-		if (ai->cb_names > ESE_CHECKPOINT_ATTACH_SIZE - off - ESE_ATTACHINFO_SIZE)
-			return jr_fail(ei, JET_errCheckpointCorrupt,
-				       "checkpoint attach list: entry %u names (%u bytes) run past the area",
-				       c->n_attach, ai->cb_names);
-		ai->dbtime = jr_le64(p + AI_OFF_DBTIME);
-		ai->objid_last = jr_le32(p + AI_OFF_OBJID_LAST);
-		ai->cpg_max = (int32_t)jr_le32(p + AI_OFF_CPG_MAX);
-		ese_lgpos_parse(p + AI_OFF_LGPOS_ATTACH, &ai->lgpos_attach);
-		ese_lgpos_parse(p + AI_OFF_LGPOS_CONSISTENT, &ai->lgpos_consistent);
-		ese_signature_parse(p + AI_OFF_SIGN_DB, &ai->sign_db);
-		memcpy(ai->names_raw, p + AI_OFF_NAMES, ai->cb_names);
-		attach_path(ai);
-		c->n_attach++;
-		off += ESE_ATTACHINFO_SIZE + ai->cb_names;
-	}
-	return JET_errSuccess;
+	return ese_attach_list_parse(c->attach_raw, ESE_CHECKPOINT_ATTACH_SIZE,
+				     c->attach, &c->n_attach,
+				     JET_errCheckpointCorrupt, "checkpoint", ei);
 }
 
 JET_ERR ese_checkpoint_set_attach(ese_checkpoint *c,
@@ -185,40 +45,18 @@ JET_ERR ese_checkpoint_set_attach(ese_checkpoint *c,
 				  jr_errinfo *ei)
 {
 	uint8_t area[ESE_CHECKPOINT_ATTACH_SIZE];
-	size_t off = 0;
+	JET_ERR err;
 
-	if (n > ESE_ATTACH_MAX)
-		return jr_fail(ei, JET_errInvalidParameter,
-			       "checkpoint attach list: %u entries, at most %d",
-			       n, ESE_ATTACH_MAX);
+	/* the last byte stays 0: a full list still has its end mark */
 	memset(area, 0, sizeof area);
-	for (unsigned i = 0; i < n; i++) {
-		const ese_attachinfo *ai = &attach[i];
-		uint8_t *p = area + off;
-
-		/* room for the entry, its names and the final 0 byte */
-		if (ai->dbid == 0 || ESE_CHECKPOINT_ATTACH_SIZE - off <
-		    (size_t)ESE_ATTACHINFO_SIZE + ai->cb_names + 1)
-			return jr_fail(ei, JET_errInvalidParameter,
-				       "checkpoint attach list: entry %u (dbid %u) does not fit",
-				       i, ai->dbid);
-		p[AI_OFF_DBID] = ai->dbid;
-		p[AI_OFF_FLAGS] = ai->flags;
-		jr_put_le16(p + AI_OFF_CB_NAMES, ai->cb_names);
-		jr_put_le64(p + AI_OFF_DBTIME, ai->dbtime);
-		jr_put_le32(p + AI_OFF_OBJID_LAST, ai->objid_last);
-		jr_put_le32(p + AI_OFF_CPG_MAX, (uint32_t)ai->cpg_max);
-		ese_lgpos_write(&ai->lgpos_attach, p + AI_OFF_LGPOS_ATTACH);
-		ese_lgpos_write(&ai->lgpos_consistent, p + AI_OFF_LGPOS_CONSISTENT);
-		ese_signature_write(&ai->sign_db, p + AI_OFF_SIGN_DB);
-		memcpy(p + AI_OFF_NAMES, ai->names_raw, ai->cb_names);
-		off += ESE_ATTACHINFO_SIZE + ai->cb_names;
-	}
+	err = ese_attach_list_write(attach, n, area, sizeof area - 1, ei);
+	if (err < 0)
+		return err;
 	memcpy(c->attach_raw, area, sizeof area);
 	memmove(c->attach, attach, n * sizeof *attach);
 	c->n_attach = n;
 	for (unsigned i = 0; i < n; i++)
-		attach_path(&c->attach[i]);
+		ese_attachinfo_decode_path(&c->attach[i]);
 	c->version_flags |= ESE_CHECKPOINT_ATTACH_PRESENT;
 	c->attach_present = true;
 	return JET_errSuccess;
@@ -248,7 +86,7 @@ JET_ERR ese_checkpoint_parse(const uint8_t *buf, size_t len,
 			&out->lgpos_last_full_backup_checkpoint);
 	ese_lgpos_parse(buf + OFF_LGPOS_CHECKPOINT, &out->lgpos_checkpoint);
 	ese_signature_parse(buf + OFF_SIGN_LOG, &out->sign_log);
-	dbms_decode(buf + OFF_DBMS, &out->dbms);
+	ese_dbms_param_parse(buf + OFF_DBMS, &out->dbms);
 	memcpy(out->dbms_reserved, buf + OFF_DBMS + DBMS_OFF_RESERVED,
 	       sizeof out->dbms_reserved);
 	ese_lgpos_parse(buf + OFF_LGPOS_FULL_BACKUP, &out->lgpos_full_backup);
@@ -348,7 +186,7 @@ void ese_checkpoint_write(const ese_checkpoint *c,
 			buf + OFF_LGPOS_LAST_FULL_CHKPT);
 	ese_lgpos_write(&c->lgpos_checkpoint, buf + OFF_LGPOS_CHECKPOINT);
 	ese_signature_write(&c->sign_log, buf + OFF_SIGN_LOG);
-	dbms_encode(&c->dbms, buf + OFF_DBMS);
+	ese_dbms_param_write(&c->dbms, buf + OFF_DBMS);
 	memcpy(buf + OFF_DBMS + DBMS_OFF_RESERVED, c->dbms_reserved,
 	       sizeof c->dbms_reserved);
 	ese_lgpos_write(&c->lgpos_full_backup, buf + OFF_LGPOS_FULL_BACKUP);

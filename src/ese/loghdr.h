@@ -201,6 +201,34 @@ void ese_loghdr_write(ese_loghdr *h, uint8_t out[ESE_LOGHDR_SIZE]);
 void ese_loghdr_init(ese_loghdr *h, uint32_t gen, uint16_t csec_lgfile,
 		     const ese_signature *sign_log);
 
+/* ---- DBMS_PARAM and the attach list (attachinfo.c): the log header's
+ * and the checkpoint's (checkpoint.h) ---- */
+
+/* Decode / encode the 567-byte DBMS_PARAM at b (all 261 bytes of each
+ * path, so a round trip is exact; the reserved tail is the caller's). */
+void ese_dbms_param_parse(const uint8_t *b, ese_dbms_param *d);
+void ese_dbms_param_write(const ese_dbms_param *d, uint8_t *b);
+
+/* Decode the attach list in area[0..size): entries until a 0 dbid or the
+ * end. `corrupt` (-501 for a log header, -514 for a checkpoint) with a
+ * detail naming `what` for more than ESE_ATTACH_MAX entries or an entry
+ * or its names running past the area. */
+JET_ERR ese_attach_list_parse(const uint8_t *area, size_t size,
+			      ese_attachinfo list[ESE_ATTACH_MAX],
+			      unsigned *n_out, JET_ERR corrupt,
+			      const char *what, jr_errinfo *ei);
+
+/* Encode n entries into area[0..size) followed by the 0 end mark when
+ * there is room (bytes after it are left as they are). -1003 for more
+ * than ESE_ATTACH_MAX entries, or an entry with dbid 0 or that does not
+ * fit (the list then ends before it). */
+JET_ERR ese_attach_list_write(const ese_attachinfo *list, unsigned n,
+			      uint8_t *area, size_t size, jr_errinfo *ei);
+
+/* ai->path from ai->names_raw: the first name as UTF-8 (UTF-16 names:
+ * U+FFFD for an unpaired surrogate; 8-bit names as stored). */
+void ese_attachinfo_decode_path(ese_attachinfo *ai);
+
 /* Set an attach entry's path from UTF-8 (stored as UTF-16 with the
  * UTF-16 flag); -1003 InvalidParameter when it does not fit. */
 JET_ERR ese_attachinfo_set_path(ese_attachinfo *ai, const char *utf8,
