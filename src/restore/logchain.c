@@ -23,8 +23,7 @@ static JET_ERR jr_stray_add(jr_logchain *c, const jr_scan_entry *e,
 	return JET_errSuccess;
 }
 
-/* The single base name among the scan's log names, or an error. */
-static JET_ERR jr_pick_base(const jr_scan *s, char *base, jr_errinfo *ei)
+JET_ERR jr_logchain_pick_base(const jr_scan *s, char *base, jr_errinfo *ei)
 {
 	base[0] = '\0';
 	for (unsigned i = 0; i < s->n; i++) {
@@ -162,7 +161,7 @@ JET_ERR jr_logchain_build(const jr_scan *s, const char *base, jr_logchain *out,
 				       base);
 		memcpy(out->base, base, JET_BASE_NAME_LENGTH + 1);
 	} else {
-		err = jr_pick_base(s, out->base, ei);
+		err = jr_logchain_pick_base(s, out->base, ei);
 		if (err < 0)
 			return err;
 	}

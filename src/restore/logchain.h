@@ -46,6 +46,11 @@ typedef struct {
 	jr_logchain_stray *strays;
 } jr_logchain;
 
+/* The single base name among the scan's log files named as ESE names
+ * them (base[] gets JET_BASE_NAME_LENGTH + 1 bytes; "" when there is
+ * none); -1003 naming two of them when there are several. */
+JET_ERR jr_logchain_pick_base(const jr_scan *s, char *base, jr_errinfo *ei);
+
 /* Build and check the chain of base name `base` (NULL: the only base name
  * present). A set without any log gives n == 0 and success: the caller
  * decides whether logs are required. */

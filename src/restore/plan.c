@@ -161,24 +161,16 @@ static uint32_t jr_entry_gen(const jr_scan_entry *e)
 static JET_ERR jr_pick_base(const jr_restore_params *p, const jr_scan *s,
 			    char *base, jr_errinfo *ei)
 {
+	JET_ERR err;
+
 	if (p->base[0]) {
 		memcpy(base, p->base, JET_BASE_NAME_LENGTH + 1);
 		return JET_errSuccess;
 	}
-	base[0] = '\0';
-	for (unsigned i = 0; i < s->n; i++) {
-		const jr_scan_entry *e = s->entries[i];
-
-		if (e->filetype != JET_filetypeLog ||
-		    e->name_kind == JR_LOGNAME_NONE)
-			continue;
-		if (!base[0])
-			memcpy(base, e->base, JET_BASE_NAME_LENGTH + 1);
-		else if (strcasecmp(base, e->base) != 0)
-			return jr_fail(ei, JET_errInvalidParameter,
-				       "the backup directory holds the log sets "
-				       "%s and %s: name the base name to restore",
-				       base, e->base);
+	err = jr_logchain_pick_base(s, base, ei);
+	if (err < 0) {
+		jr_errinfo_prefix(ei, "backup directory %s", p->backup_dir);
+		return err;
 	}
 	if (!base[0])
 		return jr_fail(ei, JET_errFileNotFound,
