@@ -19,9 +19,10 @@
  *                     processes that no longer run are removed at open
  *
  * What the fingerprint reads of a file: its name, size, modification time
- * and the SHA-256 of its content (whole files up to 16 MiB, the first and
- * last MiB of larger ones), so that mounting a set of large databases
- * stays fast. Evidence is not expected to change under a mount.
+ * and the SHA-256 of its content (whole files up to 256 KiB, the first and
+ * last 64 KiB of larger ones), so that reading a large set does not spend
+ * as long hashing it as recovering it. Evidence is not expected to change
+ * under a mount.
  *
  * Eviction (cache_max): whole databases, least recently used first (a use
  * is a store or an open: it touches the .info), skipping those the caller
