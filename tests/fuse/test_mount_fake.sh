@@ -202,7 +202,7 @@ check "start empty refused" "1 Invalid argument" "$(write_ctl "$M" start " ")"
 check "mode hard for start" 0 "$(write_ctl "$M" mode hard)"
 n=$(calls)
 check "start SRUDB.dat" 0 "$(write_ctl "$M" start SRUDB.dat)"
-wait_until 10 test "$(db_field "$M" SRUDB.dat .state)" = failed && ok "start ran it" || bad "start: $(db_field "$M" SRUDB.dat .state)"
+wait_until 60 test "$(db_field "$M" SRUDB.dat .state)" = failed && ok "start ran it" || bad "start: $(db_field "$M" SRUDB.dat .state)"
 check "start: one recovery" $((n + 1)) "$(calls)"
 
 # ---- a failing recovery: EIO and the JET_ERR
@@ -219,7 +219,7 @@ check_match "result names -615" "^-615 JET_errRestoreOfNonBackupDatabase: the da
 grep -q "^  error       -615 JET_errRestoreOfNonBackupDatabase: " "$M/.restore/status" && ok "status text: -615" || bad "status text lacks -615"
 grep -q "failed: -615 JET_errRestoreOfNonBackupDatabase" "$M/.restore/log" && ok "log: failure" || bad "log lacks failure"
 check "start all restarts a failed one" 0 "$(write_ctl "$M" start all)"
-wait_until 10 test "$(calls)" = $((n + 2)) && ok "start all: recovery again" || bad "start all: $(calls) calls"
+wait_until 60 test "$(calls)" = $((n + 2)) && ok "start all: recovery again" || bad "start all: $(calls) calls"
 check "mode auto" 0 "$(write_ctl "$M" mode auto)"
 check "back to the cached result" done "$(db_field "$M" SRUDB.dat .state)"
 check_unmount "first mount" "$M"
@@ -256,8 +256,8 @@ for i in 1 2 3 4 5 6 7 8; do
 	sha256sum "$M/SRUDB.dat" >"$TMP/r$i" 2>&1 &
 	readers+=($!)
 done
-wait_until 10 test "$(db_field "$M" SRUDB.dat .state)" = running && ok "readers wait on a running recovery" || bad "not running"
-wait_until 10 test "$(db_field "$M" SRUDB.dat .open)" = 8 && ok "8 readers are open at once" || bad "open: $(db_field "$M" SRUDB.dat .open)"
+wait_until 60 test "$(db_field "$M" SRUDB.dat .state)" = running && ok "readers wait on a running recovery" || bad "not running"
+wait_until 60 test "$(db_field "$M" SRUDB.dat .open)" = 8 && ok "8 readers are open at once" || bad "open: $(db_field "$M" SRUDB.dat .open)"
 wait "${readers[@]}"
 for i in 1 2 3 4 5 6 7 8; do
 	check "reader $i bytes" "$exp_sha" "$(cut -d' ' -f1 "$TMP/r$i")"
@@ -273,7 +273,7 @@ check_unmount "second-set mount" "$M"
 JRFS_FAKE_CHUNK_DELAY_MS=150 mount_fs "$FS" "$BK2" "$M" -o cache="$TMP/cache2" || exit 1
 sha256sum <"$M/SRUDB.dat" >"$TMP/slow" 2>/dev/null &
 slow=$!
-wait_until 10 test "$(db_field "$M" SRUDB.dat .state)" = running || bad "slow recovery not running"
+wait_until 60 test "$(db_field "$M" SRUDB.dat .state)" = running || bad "slow recovery not running"
 t0=$(date +%s%N)
 got=$(sha256sum <"$M/Second.edb")
 stat "$M/SRUDB.dat" >/dev/null; cat "$M/.restore/status" >/dev/null
@@ -309,7 +309,7 @@ check_unmount "cancel mount" "$M"
 n=$(calls)
 JRFS_FAKE_CHUNK_DELAY_MS=200 mount_fs "$FS" "$BK" "$M" -o cache="$TMP/cache-u" || exit 1
 check "start for the unmount test" 0 "$(write_ctl "$M" start all)"
-wait_until 10 test "$(db_field "$M" SRUDB.dat .state)" = running || bad "not running"
+wait_until 60 test "$(db_field "$M" SRUDB.dat .state)" = running || bad "not running"
 sleep 0.5
 ls "$TMP/cache-u" | grep -q "^tmp-" && ok "a recovery in progress has its temporary directory" || bad "no temporary directory: $(ls "$TMP/cache-u")"
 t0=$(date +%s)
@@ -326,10 +326,10 @@ check_unmount "remount after an interrupted recovery" "$M"
 JRFS_FAKE_CHUNK_DELAY_MS=200 mount_fs "$FS" "$BK" "$M" -o cache="$TMP/cache-t" || exit 1
 cat "$M/SRUDB.dat" >/dev/null 2>&1 &
 reader=$!
-wait_until 10 test "$(db_field "$M" SRUDB.dat .state)" = running || bad "not running"
+wait_until 60 test "$(db_field "$M" SRUDB.dat .state)" = running || bad "not running"
 pid=${FS_PID[$M]}
 kill -TERM "$pid"
-if wait_until 10 eval "! kill -0 $pid"; then
+if wait_until 60 eval "! kill -0 $pid"; then
 	wait "$pid"; rc=$?
 	check "SIGTERM during a recovery: exit status" 0 "$rc"
 	check_quiet "SIGTERM during a recovery" "$M"
@@ -338,7 +338,7 @@ else
 fi
 unset "FS_PID[$M]"
 wait "$reader"; check "the waiting reader got an error" 1 "$(( $? != 0 ))"
-wait_until 5 eval "! mountpoint -q $M" && ok "SIGTERM unmounted" || { bad "still mounted"; umount -l "$M"; }
+wait_until 30 eval "! mountpoint -q $M" && ok "SIGTERM unmounted" || { bad "still mounted"; umount -l "$M"; }
 check "SIGTERM: no files left in the cache" "" "$(ls -A "$TMP/cache-t")"
 
 # ---- cache_max: least recently used whole databases go, not open ones

@@ -102,7 +102,7 @@ for i in 1 2 3 4 5 6 7 8; do
 	sha256sum "$M/SRUDB.dat" >"$TMP/r$i" 2>&1 &
 	readers+=($!)
 done
-wait_until 10 test "$(db_field "$M" SRUDB.dat .open)" = 8 && ok "8 readers open at once" || bad "open: $(db_field "$M" SRUDB.dat .open)"
+wait_until 60 test "$(db_field "$M" SRUDB.dat .open)" = 8 && ok "8 readers open at once" || bad "open: $(db_field "$M" SRUDB.dat .open)"
 check "they wait on one running recovery" running "$(db_field "$M" SRUDB.dat .state)"
 wait "${readers[@]}"
 for i in 1 2 3 4 5 6 7 8; do
@@ -114,7 +114,7 @@ check_unmount "8 readers mount" "$M"
 # ---- unmount during a running recovery
 JETRESTOREFS_TEST_DELAY_MS=30000 mount_fs "$FS" "$BK" "$M" -o cache="$TMP/cache-u" || exit 1
 check "start all" 0 "$(write_ctl "$M" start all)"
-wait_until 10 test "$(db_field "$M" SRUDB.dat .state)" = running && ok "running" || bad "not running"
+wait_until 60 test "$(db_field "$M" SRUDB.dat .state)" = running && ok "running" || bad "not running"
 ls "$TMP/cache-u" | grep -q "^tmp-" && ok "the recovery has its temporary directory" || bad "no temporary directory"
 t0=$(date +%s)
 check_unmount "unmount during a recovery" "$M"
