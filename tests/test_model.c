@@ -43,6 +43,11 @@
  *     of rows 10 and 11 (the table has no escrow column: the bytes stand
  *     in for one), a Delta rolled back with its Undo, a Delta64 left open
  *     (undone at the end). libesedb: 695 rows, 10 -> 1010, 11 -> 65547.
+ * The first workload also as a streaming backup restored with
+ * JetExternalRestore2: the copy (the input's pages, older than every log
+ * record) with backup info and trailer, log G in the backup, G+1 in the
+ * target instance's log directory; the restore equals soft recovery page
+ * for page and libesedb reads the model.
  * And a new tree (no catalog row, so checked on its pages): created by
  * CreateMultipleExtentFDP, three rows, a vertical split of the root, then
  * EmptyTree.
@@ -57,12 +62,15 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "ese/checkpoint.h"
 #include "ese/dbheader.h"
 #include "ese/logwriter.h"
 #include "ese/node.h"
 #include "ese/page.h"
 #include "recover/dbcheck.h"
+#include "jetrestore.h"
 #include "recover/recovery.h"
+#include "synth/backupset.h"
 #include "synth/model.h"
 #include "testutil.h"
 #include "util/bytes.h"
@@ -519,6 +527,83 @@ static GHashTable *export(const char *db, const char *name, char **header)
 	return rows;
 }
 
+/* Stage 1 of the workload: recovery of the log up to the right split
+ * gives N1's image, which the full workload logs as the split's
+ * pre-image. */
+static void n1_image(fixture *f, const char *set1, const char *out1,
+		     uint8_t img[PS])
+{
+	char *res1 = g_build_filename(out1, "SRUDB.dat", NULL);
+	jr_recovery_summary sum;
+	uint8_t *r1;
+	size_t l1;
+
+	write_set(f, set1, false, NULL);
+	recover(set1, out1, &sum);
+	r1 = jr_test_slurp(res1, &l1);
+	assert_int_equal(ese_page_line_count(&f->lay, page_of(r1, f->n1)),
+			 N1_ROWS);
+	/* N1 is full: the next row (104 bytes with its tag) does not fit */
+	assert_true(jr_le16(page_of(r1, f->n1) + ESE_PGHDR_CB_FREE) <
+		    2 + 5 + f->cb_tmpl + 4);
+	memcpy(img, page_of(r1, f->n1), PS);
+	g_free(r1);
+	g_free(res1);
+}
+
+/* The model of the whole workload: the input's rows (base), minus 704,
+ * row 700's new value, plus 715..757. */
+static GHashTable *workload_model(const fixture *f, GHashTable *base)
+{
+	GHashTable *model = g_hash_table_new_full(g_str_hash, g_str_equal,
+						  g_free, g_free);
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, base);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_hash_table_replace(model, g_strdup(k), g_strdup(v));
+	g_hash_table_remove(model, "704");
+	g_hash_table_replace(model, g_strdup("700"),
+			     export_line(f->new700, f->cb700));
+	for (uint32_t idx = FIRST_NEW; idx <= FIRST_NEW + N1_ROWS + 4; idx++) {
+		uint8_t rec[512];
+
+		new_row(f, idx, rec);
+		g_hash_table_replace(model, g_strdup_printf("%u", idx),
+				     export_line(rec, f->cb_tmpl));
+	}
+	assert_int_equal(g_hash_table_size(model), NROWS - 1 + 43);
+	return model;
+}
+
+/* libesedb's rows of the result (got) are the model's, exactly. */
+static void assert_rows_are_model(GHashTable *got, GHashTable *model,
+				  GHashTable *base)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	unsigned changed = 0;
+
+	assert_int_equal(g_hash_table_size(got), g_hash_table_size(model));
+	g_hash_table_iter_init(&it, model);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *line = g_hash_table_lookup(got, k);
+
+		if (!line)
+			fail_msg("row %s missing", (const char *)k);
+		assert_string_equal(line, v);
+		if (g_strcmp0(g_hash_table_lookup(base, k), v) != 0)
+			changed++;
+	}
+	assert_int_equal(changed, 44);      /* 43 new rows, row 700 */
+	assert_null(g_hash_table_lookup(got, "704"));
+	assert_null(g_hash_table_lookup(got, "758"));
+	assert_null(g_hash_table_lookup(got, "759"));
+	assert_string_equal(g_hash_table_lookup(got, "701"),
+			    g_hash_table_lookup(base, "701"));
+}
+
 static void test_model_read_by_libesedb(void **state)
 {
 	char *set1 = jr_test_tmpdir("model_set1");
@@ -527,18 +612,14 @@ static void test_model_read_by_libesedb(void **state)
 	char *out2 = jr_test_tmpdir("model_out2");
 	char *in_db = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
 	char *res_db = g_build_filename(out2, "SRUDB.dat", NULL);
-	char *res1 = g_build_filename(out1, "SRUDB.dat", NULL);
 	char *h_in, *h_out;
 	GHashTable *base, *got, *model;
-	GHashTableIter it;
-	gpointer k, v;
 	jr_recovery_summary sum;
 	jr_dbcheck_result chk;
 	jr_errinfo ei;
 	fixture f;
-	uint8_t *r1, *res, img[PS];
-	size_t l1, lres;
-	unsigned changed = 0;
+	uint8_t *res, img[PS];
+	size_t lres;
 
 	(void)state;
 	setup_fixture(&f);
@@ -556,16 +637,7 @@ static void test_model_read_by_libesedb(void **state)
 	}
 
 	/* stage 1: recovery up to the right split gives N1's image */
-	write_set(&f, set1, false, NULL);
-	recover(set1, out1, &sum);
-	r1 = jr_test_slurp(res1, &l1);
-	assert_int_equal(ese_page_line_count(&f.lay, page_of(r1, f.n1)),
-			 N1_ROWS);
-	/* N1 is full: the next row (104 bytes with its tag) does not fit */
-	assert_true(jr_le16(page_of(r1, f.n1) + ESE_PGHDR_CB_FREE) <
-		    2 + 5 + f.cb_tmpl + 4);
-	memcpy(img, page_of(r1, f.n1), PS);
-	g_free(r1);
+	n1_image(&f, set1, out1, img);
 
 	/* stage 2: the whole workload */
 	write_set(&f, set2, true, img);
@@ -607,42 +679,12 @@ static void test_model_read_by_libesedb(void **state)
 	jr_dbcheck_free(&chk);
 
 	/* the model */
-	model = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_hash_table_iter_init(&it, base);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		g_hash_table_replace(model, g_strdup(k), g_strdup(v));
-	g_hash_table_remove(model, "704");
-	g_hash_table_replace(model, g_strdup("700"),
-			     export_line(f.new700, f.cb700));
-	for (uint32_t idx = FIRST_NEW; idx <= FIRST_NEW + N1_ROWS + 4; idx++) {
-		uint8_t rec[512];
-
-		new_row(&f, idx, rec);
-		g_hash_table_replace(model, g_strdup_printf("%u", idx),
-				     export_line(rec, f.cb_tmpl));
-	}
-	assert_int_equal(g_hash_table_size(model), NROWS - 1 + 43);
+	model = workload_model(&f, base);
 
 	/* libesedb's reading of the result */
 	got = export(res_db, "model_exp_out", &h_out);
 	assert_string_equal(h_out, h_in);
-	assert_int_equal(g_hash_table_size(got), g_hash_table_size(model));
-	g_hash_table_iter_init(&it, model);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		const char *line = g_hash_table_lookup(got, k);
-
-		if (!line)
-			fail_msg("row %s missing", (const char *)k);
-		assert_string_equal(line, v);
-		if (g_strcmp0(g_hash_table_lookup(base, k), v) != 0)
-			changed++;
-	}
-	assert_int_equal(changed, 44);      /* 43 new rows, row 700 */
-	assert_null(g_hash_table_lookup(got, "704"));
-	assert_null(g_hash_table_lookup(got, "758"));
-	assert_null(g_hash_table_lookup(got, "759"));
-	assert_string_equal(g_hash_table_lookup(got, "701"),
-			    g_hash_table_lookup(base, "701"));
+	assert_rows_are_model(got, model, base);
 
 	g_hash_table_unref(got);
 	g_hash_table_unref(model);
@@ -650,7 +692,6 @@ static void test_model_read_by_libesedb(void **state)
 	g_free(h_in);
 	g_free(h_out);
 	g_free(f.db);
-	g_free(res1);
 	g_free(res_db);
 	g_free(in_db);
 	g_free(out2);
@@ -1418,10 +1459,353 @@ static void test_tree_create_split_empty(void **state)
 	g_free(f.db);
 }
 
+/* ---- the workload restored from a streaming backup ---- */
+
+static gint cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* SHA-256 over the sorted names and contents of a directory's files;
+ * *n gets their number. */
+static char *dir_hash(const char *dir, unsigned *n)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *name;
+	char *out;
+
+	assert_non_null(d);
+	while ((name = g_dir_read_name(d)))
+		g_ptr_array_add(names, g_strdup(name));
+	g_dir_close(d);
+	g_ptr_array_sort(names, cmp_names);
+	for (unsigned i = 0; i < names->len; i++) {
+		char *p = g_build_filename(dir, names->pdata[i], NULL);
+		size_t len;
+		uint8_t *buf = jr_test_slurp(p, &len);
+
+		g_checksum_update(ck, names->pdata[i],
+				  (gssize)strlen(names->pdata[i]) + 1);
+		g_checksum_update(ck, buf, (gssize)len);
+		g_free(buf);
+		g_free(p);
+	}
+	*n = names->len;
+	out = g_strdup(g_checksum_get_string(ck));
+	g_checksum_free(ck);
+	g_ptr_array_free(names, TRUE);
+	return out;
+}
+
+struct status_log {
+	JET_SNT snt[1024];
+	uint32_t done[1024], total[1024];
+	unsigned n;
+};
+static struct status_log g_status;
+
+static JET_ERR record_status(JET_SESID sesid, JET_SNP snp, JET_SNT snt,
+			     void *pv)
+{
+	struct status_log *s = &g_status;
+	const JET_SNPROG *pr = pv;
+
+	assert_int_equal(sesid, 0);
+	assert_int_equal(snp, JET_snpRestore);
+	assert_true(s->n < G_N_ELEMENTS(s->snt));
+	s->snt[s->n] = snt;
+	if (snt == JET_sntProgress) {
+		assert_non_null(pr);
+		assert_int_equal(pr->cbStruct, sizeof(JET_SNPROG));
+		s->done[s->n] = pr->cunitDone;
+		s->total[s->n] = pr->cunitTotal;
+	} else {
+		assert_null(pv);
+	}
+	s->n++;
+	return 0;
+}
+
+/* The copy was taken while GEN was the current generation: its pages are
+ * the input's (older than every record of the log) and it needs GEN only;
+ * GEN+1 was written after the backup ended. */
+static void copy_needs_gen(ese_dbheader *h, void *ctx)
+{
+	(void)ctx;
+	h->gen_min_required = GEN;
+	h->gen_max_required = GEN;
+}
+
+/* The instance's checkpoint (Windows' own file of the log sequence the
+ * writer continues), moved to GEN+1 as the instance that kept running
+ * would have it. */
+static void write_target_checkpoint(const char *dir)
+{
+	char *src = jr_test_data("srum-win10-clean-b", "SRU.chk");
+	char *dst = g_build_filename(dir, "SRU.chk", NULL);
+	ese_checkpoint_read_result r;
+	jr_errinfo ei;
+	uint8_t buf[ESE_CHECKPOINT_FILE_SIZE];
+
+	assert_int_equal(ese_checkpoint_read_file(src, &r, &ei), 0);
+	r.chk.lgpos_checkpoint.gen = GEN + 1;
+	r.chk.lgpos_checkpoint.isec = 8;
+	r.chk.lgpos_checkpoint.ib = 0;
+	memset(&r.chk.lgpos_db_consistency, 0,
+	       sizeof(r.chk.lgpos_db_consistency));
+	ese_checkpoint_write_pair(&r.chk, buf);
+	jr_test_spit(dst, buf, sizeof(buf));
+	g_free(dst);
+	g_free(src);
+}
+
+/* `jetrestore check DB` of the build (make check sets JR_BUILDDIR);
+ * returns its exit status, or -1 when the binary is not known. */
+static int cli_check(const char *db)
+{
+	const char *bd = g_getenv("JR_BUILDDIR");
+	char *jr, *out = NULL, *err = NULL;
+	int status = -1;
+
+	if (!bd)
+		return -1;
+	jr = g_build_filename(bd, "src", "jetrestore", NULL);
+	{
+		char *argv[] = { jr, (char *)"check", (char *)db, NULL };
+
+		if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL,
+				  NULL, &out, &err, &status, NULL))
+			fail_msg("cannot run %s", jr);
+	}
+	if (!g_spawn_check_wait_status(status, NULL))
+		fprintf(stderr, "jetrestore check:\n%s%s", out, err);
+	g_free(out);
+	g_free(err);
+	g_free(jr);
+	return g_spawn_check_wait_status(status, NULL) ? 0 : 1;
+}
+
+/*
+ * The whole workload as a streaming backup: the copy is the input
+ * database (pages older than the logs) with bkinfoFullCur { genLow GEN }
+ * and the trailer; the backup holds log GEN only (genLow = genHigh = GEN);
+ * GEN+1 is in the target instance's log directory, its checkpoint in a
+ * directory of its own. JetExternalRestore2 must roll forward through
+ * both and undo T6, giving what soft recovery gives: the model's rows.
+ */
+static void test_backup_restore_read_by_libesedb(void **state)
+{
+	char *root = jr_test_tmpdir("model_bk");
+	char *set1 = g_build_filename(root, "set1", NULL);
+	char *out1 = g_build_filename(root, "out1", NULL);
+	char *set = g_build_filename(root, "set", NULL);
+	char *soft = g_build_filename(root, "soft", NULL);
+	char *bk = g_build_filename(root, "backup", NULL);
+	char *tlog = g_build_filename(root, "tlog", NULL);
+	char *tchk = g_build_filename(root, "tchk", NULL);
+	char *out = g_build_filename(root, "out", NULL);
+	char *in_db = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	char *res_db = g_build_filename(out, "SRUDB.dat", NULL);
+	char *soft_db = g_build_filename(soft, "SRUDB.dat", NULL);
+	char *set_db = g_build_filename(set, "SRUDB.dat", NULL);
+	char *bk_db = g_build_filename(bk, "SRUDB.dat", NULL);
+	char *h_in, *h_out, *hash0, *hash1;
+	char name[64];
+	GHashTable *base, *got, *model;
+	ese_dbheader_read_result hr;
+	jr_recovery_summary sum;
+	jr_dbcheck_result chk;
+	jr_bkset_params bp;
+	ese_bkinfo bki;
+	JET_LOGINFO li;
+	jr_errinfo ei;
+	fixture f;
+	struct status_log *s = &g_status;
+	uint8_t *res, *sres, *copy, img[PS];
+	size_t lres, lsoft, lcopy;
+	unsigned nbk, nbk1, progress = 0;
+	int cli;
+
+	(void)state;
+	const char *dirs[] = { set1, out1, set, soft, bk, tlog, tchk, out };
+	for (unsigned i = 0; i < G_N_ELEMENTS(dirs); i++)
+		assert_int_equal(g_mkdir(dirs[i], 0755), 0);
+	setup_fixture(&f);
+	base = export(in_db, "model_bk_exp_in", &h_in);
+	assert_int_equal(g_hash_table_size(base), NROWS);
+
+	/* the workload's logs (GEN, GEN+1) beside the starting database */
+	n1_image(&f, set1, out1, img);
+	write_set(&f, set, true, img);
+	assert_int_equal(f.gen_last, GEN + 1);
+	jr_errinfo_clear(&ei);
+	if (jr_bkset_edit_db_header(set_db, copy_needs_gen, NULL, &ei) < 0)
+		fail_msg("edit: %d %s", ei.err, ei.detail);
+
+	/* the backup: the copy + log GEN; GEN+1 to the target instance */
+	memset(&bp, 0, sizeof(bp));
+	bp.set_dir = set;
+	bp.db_name = "SRUDB.dat";
+	bp.base = "SRU";
+	bp.backup_dir = bk;
+	bp.gen_low = GEN;
+	bp.gen_high = GEN;
+	bp.target_dir = tlog;
+	if (jr_bkset_build(&bp, &bki, &ei) < 0)
+		fail_msg("backup set: %d %s", ei.err, ei.detail);
+	assert_int_equal(bki.gen_low, GEN);
+	assert_int_equal(bki.gen_high, GEN);
+	write_target_checkpoint(tchk);
+	jr_bkset_log_name("SRU", 5, GEN, name, sizeof(name));
+	assert_string_equal(name, "SRU00040.log");
+	{
+		char *p = g_build_filename(bk, name, NULL);
+
+		assert_true(g_file_test(p, G_FILE_TEST_IS_REGULAR));
+		g_free(p);
+		/* GEN+1, the instance's current log */
+		p = g_build_filename(tlog, "SRU.log", NULL);
+		assert_true(g_file_test(p, G_FILE_TEST_IS_REGULAR));
+		g_free(p);
+	}
+	/* the copy: the input's pages, one trailer page more, in backup */
+	copy = jr_test_slurp(bk_db, &lcopy);
+	assert_int_equal(lcopy, f.len + PS);
+	assert_memory_equal(copy + 2 * PS, f.db + 2 * PS, f.len - 2 * PS);
+	g_free(copy);
+	assert_int_equal(ese_dbheader_read_file(bk_db, &hr, &ei), 0);
+	assert_int_equal(hr.hdr.state, JET_dbstateDirtyShutdown);
+	assert_int_equal(hr.hdr.bk_full_cur.gen_low, GEN);
+	assert_int_equal(hr.hdr.bk_full_cur.gen_high, 0);
+	hash0 = dir_hash(bk, &nbk);
+	assert_int_equal(nbk, 2);
+
+	/* the restore, through the public call */
+	memset(&li, 0, sizeof(li));
+	li.cbSize = sizeof(li);
+	li.ulGenLow = GEN;
+	li.ulGenHigh = GEN;
+	g_strlcpy(li.szBaseName, "SRU", sizeof(li.szBaseName));
+	memset(s, 0, sizeof(*s));
+	assert_int_equal(JetExternalRestore2(out, out, NULL, 0, bk, &li, NULL,
+					     tlog, tchk, record_status),
+			 JET_errSuccess);
+	hash1 = dir_hash(bk, &nbk1);
+	assert_string_equal(hash1, hash0);
+	assert_int_equal(nbk1, 2);
+
+	/* begin, monotonic progress to the total, complete */
+	assert_true(s->n >= 4);
+	assert_int_equal(s->snt[0], JET_sntBegin);
+	assert_int_equal(s->snt[s->n - 1], JET_sntComplete);
+	for (unsigned i = 1; i + 1 < s->n; i++) {
+		assert_int_equal(s->snt[i], JET_sntProgress);
+		assert_true(s->done[i] <= s->total[i]);
+		assert_int_equal(s->total[i], s->total[1]);
+		if (i > 1)
+			assert_true(s->done[i] >= s->done[i - 1]);
+		progress++;
+	}
+	assert_true(progress >= 2);
+	assert_true(s->done[s->n - 2] > s->done[1]);
+	fprintf(stderr, "restore: %u status calls, %u progress, %u..%u of "
+		"%u\n", s->n, progress, s->done[1], s->done[s->n - 2],
+		s->total[1]);
+
+	/* the header as ESE leaves a hard restore */
+	assert_int_equal(ese_dbheader_read_file(res_db, &hr, &ei), 0);
+	assert_int_equal(hr.hdr.state, JET_dbstateCleanShutdown);
+	assert_true(ese_bkinfo_is_zero(&hr.hdr.bk_full_cur));
+	assert_true(ese_bkinfo_is_zero(&hr.hdr.bk_snapshot_cur));
+	assert_int_equal(hr.hdr.dbtime, f.dbtime + 2);
+
+	/* every page as soft recovery of the same logs makes it */
+	recover(set, soft, &sum);
+	assert_int_equal(sum.gen_last, GEN + 1);
+	assert_int_equal(sum.redo.trx_undone, 1);
+	res = jr_test_slurp(res_db, &lres);
+	sres = jr_test_slurp(soft_db, &lsoft);
+	assert_int_equal(lsoft, f.len);
+	assert_true(lres == f.len || lres == f.len + PS);
+	assert_memory_equal(res + 2 * PS, sres + 2 * PS, f.len - 2 * PS);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(res, f.n2)),
+			 N1_ROWS / 2 + 5);
+	assert_int_equal(ese_page_line_count(&f.lay, page_of(res, ROOT)), 25);
+	g_free(sres);
+	g_free(res);
+
+	assert_int_equal(jr_dbcheck(res_db, NULL, &chk, &ei), 0);
+	if (chk.problems.total)
+		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
+			 chk.problems.items[0].reason);
+	jr_dbcheck_free(&chk);
+	cli = cli_check(res_db);
+	if (cli >= 0)
+		assert_int_equal(cli, 0);
+
+	/* libesedb's reading of the restored database is the model */
+	model = workload_model(&f, base);
+	got = export(res_db, "model_bk_exp_out", &h_out);
+	assert_string_equal(h_out, h_in);
+	assert_rows_are_model(got, model, base);
+
+	/* the same backup without the target instance: log GEN only, with
+	 * T1..T3; T5 and the cleanup's Delete (GEN+1) are not replayed, so
+	 * the logs in the target directory are what the restore needed */
+	{
+		char *out_b = g_build_filename(root, "out_b", NULL);
+		char *db_b = g_build_filename(out_b, "SRUDB.dat", NULL);
+		char *h_b;
+		GHashTable *got_b;
+
+		assert_int_equal(g_mkdir(out_b, 0755), 0);
+		assert_int_equal(JetExternalRestore2(out_b, out_b, NULL, 0, bk,
+						     &li, NULL, NULL, NULL,
+						     NULL),
+				 JET_errSuccess);
+		got_b = export(db_b, "model_bk_exp_b", &h_b);
+		/* 714 - 704 + 715..754 */
+		assert_int_equal(g_hash_table_size(got_b), NROWS - 1 + 40);
+		assert_string_equal(g_hash_table_lookup(got_b, "754"),
+				    g_hash_table_lookup(model, "754"));
+		assert_string_equal(g_hash_table_lookup(got_b, "700"),
+				    g_hash_table_lookup(model, "700"));
+		assert_null(g_hash_table_lookup(got_b, "755"));
+		assert_null(g_hash_table_lookup(got_b, "704"));
+		g_hash_table_unref(got_b);
+		g_free(h_b);
+		g_free(db_b);
+		g_free(out_b);
+	}
+	g_free(hash1);
+	hash1 = dir_hash(bk, &nbk1);
+	assert_string_equal(hash1, hash0);
+
+	g_hash_table_unref(got);
+	g_hash_table_unref(model);
+	g_hash_table_unref(base);
+	g_free(hash0);
+	g_free(hash1);
+	g_free(h_in);
+	g_free(h_out);
+	g_free(f.db);
+	for (unsigned i = 0; i < G_N_ELEMENTS(dirs); i++)
+		g_free((char *)dirs[i]);
+	g_free(root);
+	g_free(in_db);
+	g_free(res_db);
+	g_free(soft_db);
+	g_free(set_db);
+	g_free(bk_db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_read_by_libesedb),
+		cmocka_unit_test(test_backup_restore_read_by_libesedb),
 		cmocka_unit_test(test_root_move_read_by_libesedb),
 		cmocka_unit_test(test_merge_and_deltas_read_by_libesedb),
 		cmocka_unit_test(test_tree_create_split_empty),
