@@ -513,6 +513,10 @@ static void *op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 		conn->want |= FUSE_CAP_SPLICE_WRITE;
 	if (conn->capable & FUSE_CAP_SPLICE_MOVE)
 		conn->want |= FUSE_CAP_SPLICE_MOVE;
+	/* Larger requests: sequential reads of a recovered database go in
+	 * 1 MiB pieces instead of 128 KiB (fewer round trips to us). */
+	conn->max_readahead = 1u << 20;
+	conn->max_write = 1u << 20;
 	return fuse_get_context()->private_data;
 }
 
