@@ -48,55 +48,6 @@ typedef struct {
 	char *hash;       /* of the backup directory after building it */
 } fx;
 
-static gint cmp_names(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* SHA-256 over the sorted names and contents of a directory's files. */
-static char *dir_hash(const char *dir)
-{
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-	GDir *d = g_dir_open(dir, 0, NULL);
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	const char *n;
-	char *out;
-
-	assert_non_null(d);
-	while ((n = g_dir_read_name(d)))
-		g_ptr_array_add(names, g_strdup(n));
-	g_dir_close(d);
-	g_ptr_array_sort(names, cmp_names);
-	for (unsigned i = 0; i < names->len; i++) {
-		char *p = g_build_filename(dir, names->pdata[i], NULL);
-		size_t len;
-		uint8_t *buf = jr_test_slurp(p, &len);
-
-		g_checksum_update(ck, names->pdata[i],
-				  (gssize)strlen(names->pdata[i]) + 1);
-		g_checksum_update(ck, buf, (gssize)len);
-		g_free(buf);
-		g_free(p);
-	}
-	out = g_strdup(g_checksum_get_string(ck));
-	g_checksum_free(ck);
-	g_ptr_array_free(names, TRUE);
-	return out;
-}
-
-static unsigned dir_count(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	unsigned n = 0;
-
-	if (!d)
-		return 0;
-	while (g_dir_read_name(d))
-		n++;
-	g_dir_close(d);
-	return n;
-}
-
 static void fx_init(fx *f, const char *name, uint32_t lo, uint32_t hi,
 		    bool target)
 {
@@ -126,7 +77,7 @@ static void fx_init(fx *f, const char *name, uint32_t lo, uint32_t hi,
 	if (jr_bkset_build(&bp, NULL, &ei) < 0)
 		fail_msg("backup set: %d %s", ei.err, ei.detail);
 	g_free((char *)bp.set_dir);
-	f->hash = dir_hash(f->bk);
+	f->hash = jr_test_dir_hash(f->bk, NULL);
 }
 
 static void fx_free(fx *f)
@@ -146,12 +97,12 @@ static char *fx_path(const fx *f, const char *dir, const char *name)
 /* After a call: the evidence is untouched; a failure left nothing. */
 static void fx_after(const fx *f, JET_ERR err)
 {
-	char *h = dir_hash(f->bk);
+	char *h = jr_test_dir_hash(f->bk, NULL);
 
 	assert_string_equal(h, f->hash);
 	g_free(h);
 	if (err < 0)
-		assert_int_equal(dir_count(f->out), 0);
+		assert_int_equal(jr_test_dir_count(f->out), 0);
 }
 
 static JET_LOGINFO li(uint32_t lo, uint32_t hi, const char *base)
@@ -366,7 +317,7 @@ static void test_db_needs_lower(void **state)
 	p = fx_path(&f, NULL, "SRU00059.log");
 	assert_int_equal(g_unlink(p), 0);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	assert_int_equal(restore_ei(&f, 0x5A, 0x5C, false, &ei),
 			 JET_errStartingRestoreLogTooHigh);
 	assert_non_null(strstr(ei.detail, "0x59"));
@@ -388,7 +339,7 @@ static void test_missing_generation(void **state)
 	p = fx_path(&f, NULL, "SRU0005B.log");
 	assert_int_equal(g_unlink(p), 0);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
 			 JET_errFileNotFound);
 	assert_int_equal(restore_ei(&f, 0x59, 0x5C, false, &ei),
@@ -424,7 +375,7 @@ static void test_log_signature_and_contiguity(void **state)
 	p = fx_path(&f, NULL, "SRU0005B.log");
 	assert_int_equal(jr_bkset_edit_log_header(p, flip_sign, NULL, NULL), 0);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
 			 JET_errGivenLogFileHasBadSignature);
 	fx_free(&f);
@@ -435,7 +386,7 @@ static void test_log_signature_and_contiguity(void **state)
 	assert_int_equal(jr_bkset_edit_log_header(p, shift_prev, NULL, NULL),
 			 0);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
 			 JET_errGivenLogFileIsNotContiguous);
 	fx_free(&f);
@@ -463,7 +414,7 @@ static void test_non_backup_database(void **state)
 	assert_int_equal(jr_bkset_edit_db_header(p, no_backup_info, NULL,
 						 NULL), 0);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
 			 JET_errRestoreOfNonBackupDatabase);
 	assert_int_equal(restore_ei(&f, 0, 0, false, &ei),
@@ -486,7 +437,7 @@ static void test_corrupt_database(void **state)
 	assert_int_equal(jr_bkset_flip(p, 16, 0x01, NULL), 0);
 	assert_int_equal(jr_bkset_flip(p, PS + 16, 0x01, NULL), 0);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
 			 JET_errDatabaseCorrupted);
 	fx_free(&f);
@@ -498,7 +449,7 @@ static void test_corrupt_database(void **state)
 	jfm = fx_path(&f, NULL, "SRUDB.jfm");
 	jr_test_copy(src, jfm);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	m.szDatabaseName = (char *)"SRUDB.jfm";
 	m.szNewDatabaseName = (char *)"x.edb";
 	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false),
@@ -522,7 +473,7 @@ static void test_bad_trailer(void **state)
 	assert_int_equal(jr_bkset_flip(p, (uint64_t)st.st_size - PS + 60,
 				       0x10, NULL), 0);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
 			 JET_errBadPatchPage);
 	g_free(p);
@@ -568,7 +519,7 @@ static void test_trailer_mismatch(void **state)
 		assert_int_equal(jr_bkset_edit_trailer(p, PS, edits[i], NULL,
 						       NULL), 0);
 		g_free(f.hash);
-		f.hash = dir_hash(f.bk);
+		f.hash = jr_test_dir_hash(f.bk, NULL);
 		assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false),
 				 JET_errDatabasePatchFileMismatch);
 		assert_int_equal(restore_ei(&f, 0, 0, false, &ei),
@@ -604,7 +555,7 @@ static void test_foreign_database(void **state)
 	jr_test_spit(p, buf, len);
 	g_free(buf);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	assert_int_equal(restore_ei(&f, 0, 0, false, &ei),
 			 JET_errBadDbSignature);
 	assert_non_null(strstr(ei.detail, SRU_PATH));
@@ -1028,7 +979,7 @@ static void test_map_rename_relocate(void **state)
 	m.szDatabaseName = (char *)"c:\\WINDOWS\\System32\\sru\\srudb.DAT";
 	m.szNewDatabaseName = (char *)"renamed.edb";
 	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false), 0);
-	assert_int_equal(dir_count(f.out), 1);
+	assert_int_equal(jr_test_dir_count(f.out), 1);
 	t = fx_path(&f, f.out, "renamed.edb");
 	assert_is_reference(t);
 	g_free(t);
@@ -1039,7 +990,7 @@ static void test_map_rename_relocate(void **state)
 	m.szDatabaseName = (char *)"SRUDB.dat";
 	m.szNewDatabaseName = t;
 	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false), 0);
-	assert_int_equal(dir_count(elsewhere), 1);
+	assert_int_equal(jr_test_dir_count(elsewhere), 1);
 	assert_is_reference(t);
 	g_free(t);
 	g_free(elsewhere);
@@ -1094,13 +1045,13 @@ static void test_map_one_of_two(void **state)
 		g_free(buf);
 	}
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 
 	/* Only SRUDB.dat, by its recorded path. */
 	m.szDatabaseName = (char *)SRU_PATH;
 	m.szNewDatabaseName = (char *)"first.edb";
 	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false), 0);
-	assert_int_equal(dir_count(f.out), 1);
+	assert_int_equal(jr_test_dir_count(f.out), 1);
 	t = fx_path(&f, f.out, "first.edb");
 	assert_is_reference(t);
 	g_unlink(t);
@@ -1109,7 +1060,7 @@ static void test_map_one_of_two(void **state)
 	m.szDatabaseName = (char *)"SECOND.EDB";
 	m.szNewDatabaseName = (char *)"2.edb";
 	assert_int_equal(restore(&f, &m, 1, 0x59, 0x5C, false), 0);
-	assert_int_equal(dir_count(f.out), 1);
+	assert_int_equal(jr_test_dir_count(f.out), 1);
 	t = fx_path(&f, f.out, "2.edb");
 	assert_int_equal(ese_dbheader_read_file(t, &r, NULL), 0);
 	assert_int_equal(r.hdr.state, JET_dbstateCleanShutdown);
@@ -1118,7 +1069,7 @@ static void test_map_one_of_two(void **state)
 	g_free(t);
 	/* No map: both, under their own names. */
 	assert_int_equal(restore(&f, NULL, 0, 0x59, 0x5C, false), 0);
-	assert_int_equal(dir_count(f.out), 2);
+	assert_int_equal(jr_test_dir_count(f.out), 2);
 	g_free(second);
 	fx_free(&f);
 }
@@ -1199,7 +1150,7 @@ static void test_failure_mid_replay(void **state)
 	p = fx_path(&f, NULL, "SRU0005B.log");
 	assert_int_equal(jr_bkset_flip(p, 3 * 4096 + 700, 0x40, NULL), 0);
 	g_free(f.hash);
-	f.hash = dir_hash(f.bk);
+	f.hash = jr_test_dir_hash(f.bk, NULL);
 	assert_int_equal(restore_ei(&f, 0x59, 0x5C, false, &ei),
 			 JET_errLogFileCorrupt);
 	assert_non_null(strstr(ei.detail, "5B"));
@@ -1279,7 +1230,7 @@ static void test_concurrent(void **state)
 
 		g_thread_join(t[i]);
 		assert_int_equal(j[i].err, 0);
-		assert_int_equal(dir_count(j[i].out), 1);
+		assert_int_equal(jr_test_dir_count(j[i].out), 1);
 		p = g_build_filename(j[i].out, "SRUDB.dat", NULL);
 		assert_is_reference(p);
 		g_free(p);

@@ -1461,44 +1461,6 @@ static void test_tree_create_split_empty(void **state)
 
 /* ---- the workload restored from a streaming backup ---- */
 
-static gint cmp_names(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* SHA-256 over the sorted names and contents of a directory's files;
- * *n gets their number. */
-static char *dir_hash(const char *dir, unsigned *n)
-{
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-	GDir *d = g_dir_open(dir, 0, NULL);
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	const char *name;
-	char *out;
-
-	assert_non_null(d);
-	while ((name = g_dir_read_name(d)))
-		g_ptr_array_add(names, g_strdup(name));
-	g_dir_close(d);
-	g_ptr_array_sort(names, cmp_names);
-	for (unsigned i = 0; i < names->len; i++) {
-		char *p = g_build_filename(dir, names->pdata[i], NULL);
-		size_t len;
-		uint8_t *buf = jr_test_slurp(p, &len);
-
-		g_checksum_update(ck, names->pdata[i],
-				  (gssize)strlen(names->pdata[i]) + 1);
-		g_checksum_update(ck, buf, (gssize)len);
-		g_free(buf);
-		g_free(p);
-	}
-	*n = names->len;
-	out = g_strdup(g_checksum_get_string(ck));
-	g_checksum_free(ck);
-	g_ptr_array_free(names, TRUE);
-	return out;
-}
-
 struct status_log {
 	JET_SNT snt[1024];
 	uint32_t done[1024], total[1024];
@@ -1679,7 +1641,7 @@ static void test_backup_restore_read_by_libesedb(void **state)
 	assert_int_equal(hr.hdr.state, JET_dbstateDirtyShutdown);
 	assert_int_equal(hr.hdr.bk_full_cur.gen_low, GEN);
 	assert_int_equal(hr.hdr.bk_full_cur.gen_high, 0);
-	hash0 = dir_hash(bk, &nbk);
+	hash0 = jr_test_dir_hash(bk, &nbk);
 	assert_int_equal(nbk, 2);
 
 	/* the restore, through the public call */
@@ -1692,7 +1654,7 @@ static void test_backup_restore_read_by_libesedb(void **state)
 	assert_int_equal(JetExternalRestore2(out, out, NULL, 0, bk, &li, NULL,
 					     tlog, tchk, record_status),
 			 JET_errSuccess);
-	hash1 = dir_hash(bk, &nbk1);
+	hash1 = jr_test_dir_hash(bk, &nbk1);
 	assert_string_equal(hash1, hash0);
 	assert_int_equal(nbk1, 2);
 
@@ -1784,7 +1746,7 @@ static void test_backup_restore_read_by_libesedb(void **state)
 		g_free(out_b);
 	}
 	g_free(hash1);
-	hash1 = dir_hash(bk, &nbk1);
+	hash1 = jr_test_dir_hash(bk, &nbk1);
 	assert_string_equal(hash1, hash0);
 
 	g_hash_table_unref(got);

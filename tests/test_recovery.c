@@ -37,37 +37,6 @@
 
 #define PS 4096u
 
-/* Copy every file of a real set into a fresh directory, except `skip`
- * (NULL-terminated list of names). Returns the directory (g_free). */
-static char *copy_set(const char *set, const char *name,
-		      const char *const *skip)
-{
-	char *src = jr_test_data(set, NULL);
-	char *dst = jr_test_tmpdir(name);
-	GDir *d = g_dir_open(src, 0, NULL);
-	const char *f;
-
-	assert_non_null(d);
-	while ((f = g_dir_read_name(d))) {
-		bool skipped = false;
-		char *a, *b;
-
-		for (const char *const *s = skip; s && *s; s++)
-			if (!strcmp(*s, f))
-				skipped = true;
-		if (skipped)
-			continue;
-		a = g_build_filename(src, f, NULL);
-		b = g_build_filename(dst, f, NULL);
-		jr_test_copy(a, b);
-		g_free(a);
-		g_free(b);
-	}
-	g_dir_close(d);
-	g_free(src);
-	return dst;
-}
-
 static JET_ERR recover(const char *db, const char *out, uint32_t from,
 		       jr_recovery_summary *sum, jr_errinfo *ei)
 {
@@ -92,19 +61,6 @@ static unsigned data_pages_differing(const uint8_t *a, size_t la,
 	for (size_t off = 2 * PS; off + PS <= la; off += PS)
 		if (memcmp(a + off, b + off, PS) != 0)
 			n++;
-	return n;
-}
-
-static unsigned dir_entries(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	unsigned n = 0;
-
-	if (!d)
-		return 0;
-	while (g_dir_read_name(d))
-		n++;
-	g_dir_close(d);
 	return n;
 }
 
@@ -157,7 +113,7 @@ static void test_win11_dirty_recovers_clean(void **state)
 	after = jr_test_slurp(in, &la);
 	assert_int_equal(la, lb);
 	assert_memory_equal(before, after, lb);
-	assert_int_equal(dir_entries(out), 1);
+	assert_int_equal(jr_test_dir_count(out), 1);
 
 	/* data pages byte-identical, header clean */
 	res = jr_test_slurp(out_db, &lr);
@@ -217,7 +173,7 @@ static void test_win11_idempotent(void **state)
 	c = jr_test_slurp(f1, &lc);
 	assert_int_equal(lc, la);
 	assert_memory_equal(a, c, la);
-	assert_int_equal(dir_entries(o1), 1);
+	assert_int_equal(jr_test_dir_count(o1), 1);
 	g_free(a);
 	g_free(b);
 	g_free(c);
@@ -250,11 +206,6 @@ static void stamp_libesedb_checksum(uint8_t *buf)
 	}
 }
 
-static gint cmp_names(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Run esedbexport on db into dir; the exported tables as a table of
  * "name rows" lines (g_free). */
 static char *export_tables(const char *db, const char *dir)
@@ -263,24 +214,17 @@ static char *export_tables(const char *db, const char *dir)
 	char *argv[] = { "esedbexport", "-t", target, (char *)db, NULL };
 	char *expdir = g_strconcat(target, ".export", NULL);
 	GString *s = g_string_new(NULL);
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	char **names;
 	gint status = -1;
-	GDir *d;
-	const char *f;
 
 	assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH |
 				 G_SPAWN_STDOUT_TO_DEV_NULL |
 				 G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
 				 NULL, &status, NULL));
 	assert_int_equal(status, 0);
-	d = g_dir_open(expdir, 0, NULL);
-	assert_non_null(d);
-	while ((f = g_dir_read_name(d)))
-		g_ptr_array_add(names, g_strdup(f));
-	g_dir_close(d);
-	g_ptr_array_sort(names, cmp_names);
-	for (guint i = 0; i < names->len; i++) {
-		const char *n = g_ptr_array_index(names, i);
+	names = jr_test_dir_names(expdir);
+	for (guint i = 0; names[i]; i++) {
+		const char *n = names[i];
 		char *p = g_build_filename(expdir, n, NULL);
 		size_t len;
 		uint8_t *buf = jr_test_slurp(p, &len);
@@ -292,7 +236,7 @@ static char *export_tables(const char *db, const char *dir)
 		g_free(buf);
 		g_free(p);
 	}
-	g_ptr_array_free(names, TRUE);
+	g_strfreev(names);
 	g_free(expdir);
 	g_free(target);
 	return g_string_free(s, FALSE);
@@ -466,7 +410,7 @@ static void rebuild(const char *set, uint32_t first, unsigned want_pages,
 {
 	char *name = g_strdup_printf("rebuild_%s", set);
 	char *oname = g_strdup_printf("rebuild_%s_out", set);
-	char *dir = copy_set(set, name, NULL);
+	char *dir = jr_test_copy_set(set, name, NULL);
 	char *out = jr_test_tmpdir(oname);
 	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
 	char *out_db = g_build_filename(out, "SRUDB.dat", NULL);
@@ -575,7 +519,7 @@ static void expect_failure(const char *dir, const char *outname,
 	assert_int_equal(ei.err, want);
 	if (detail && !strstr(ei.detail, detail))
 		fail_msg("detail '%s' lacks '%s'", ei.detail, detail);
-	assert_int_equal(dir_entries(out), 0);
+	assert_int_equal(jr_test_dir_count(out), 0);
 	g_free(out);
 	g_free(db);
 }
@@ -583,7 +527,7 @@ static void expect_failure(const char *dir, const char *outname,
 static void test_gap_in_generations(void **state)
 {
 	static const char *const skip[] = { "SRU0001C.log", NULL };
-	char *dir = copy_set("srum-win10-clean-b", "bad_gap", skip);
+	char *dir = jr_test_copy_set("srum-win10-clean-b", "bad_gap", skip);
 
 	(void)state;
 	expect_failure(dir, "bad_gap_out", 0x19, JET_errMissingLogFile,
@@ -594,7 +538,7 @@ static void test_gap_in_generations(void **state)
 static void test_required_generation_missing(void **state)
 {
 	static const char *const skip[] = { "SRU.log", NULL };
-	char *dir = copy_set("srum-win11-dirty", "bad_req", skip);
+	char *dir = jr_test_copy_set("srum-win11-dirty", "bad_req", skip);
 
 	(void)state;
 	expect_failure(dir, "bad_req_out", 0, JET_errRequiredLogFilesMissing,
@@ -624,7 +568,7 @@ static void patch_header(const char *dir, bool log_sign)
 
 static void test_other_log_signature(void **state)
 {
-	char *dir = copy_set("srum-win11-dirty", "bad_logsig", NULL);
+	char *dir = jr_test_copy_set("srum-win11-dirty", "bad_logsig", NULL);
 
 	(void)state;
 	patch_header(dir, true);
@@ -635,7 +579,7 @@ static void test_other_log_signature(void **state)
 
 static void test_other_db_signature(void **state)
 {
-	char *dir = copy_set("srum-win11-dirty", "bad_dbsig", NULL);
+	char *dir = jr_test_copy_set("srum-win11-dirty", "bad_dbsig", NULL);
 
 	(void)state;
 	patch_header(dir, false);
@@ -646,7 +590,7 @@ static void test_other_db_signature(void **state)
 
 static void test_corrupt_segment(void **state)
 {
-	char *dir = copy_set("srum-win10-clean-b", "bad_seg", NULL);
+	char *dir = jr_test_copy_set("srum-win10-clean-b", "bad_seg", NULL);
 	char *log = g_build_filename(dir, "SRU0001C.log", NULL);
 	size_t len;
 	uint8_t *buf = jr_test_slurp(log, &len);
@@ -665,7 +609,7 @@ static void test_corrupt_segment(void **state)
 
 static void test_single_bit_error_corrected(void **state)
 {
-	char *dir = copy_set("srum-win10-clean-b", "seg_1bit", NULL);
+	char *dir = jr_test_copy_set("srum-win10-clean-b", "seg_1bit", NULL);
 	char *log = g_build_filename(dir, "SRU0001C.log", NULL);
 	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
 	char *out = jr_test_tmpdir("seg_1bit_out");
@@ -689,15 +633,15 @@ static void test_single_bit_error_corrected(void **state)
 
 static void test_out_dir_is_input_dir(void **state)
 {
-	char *dir = copy_set("srum-win11-dirty", "bad_outdir", NULL);
+	char *dir = jr_test_copy_set("srum-win11-dirty", "bad_outdir", NULL);
 	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
 	jr_recovery_summary sum;
 	jr_errinfo ei;
-	unsigned n = dir_entries(dir);
+	unsigned n = jr_test_dir_count(dir);
 
 	(void)state;
 	assert_int_equal(recover(db, dir, 0, &sum, &ei), JET_errInvalidPath);
-	assert_int_equal(dir_entries(dir), n);
+	assert_int_equal(jr_test_dir_count(dir), n);
 	g_free(db);
 	g_free(dir);
 }

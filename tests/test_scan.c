@@ -130,27 +130,6 @@ static void test_chain_real_sets(void **state)
 	}
 }
 
-/* A copy of srum-win11-dirty in a scratch directory. */
-static char *copy_set(const char *name)
-{
-	char *src = jr_test_data("srum-win11-dirty", NULL);
-	char *dst = jr_test_tmpdir(name);
-	GDir *d = g_dir_open(src, 0, NULL);
-	const char *f;
-
-	while ((f = g_dir_read_name(d))) {
-		char *a = g_build_filename(src, f, NULL);
-		char *b = g_build_filename(dst, f, NULL);
-
-		jr_test_copy(a, b);
-		g_free(a);
-		g_free(b);
-	}
-	g_dir_close(d);
-	g_free(src);
-	return dst;
-}
-
 static JET_ERR chain_of(const char *dir, jr_errinfo *ei)
 {
 	jr_scan *s;
@@ -202,7 +181,7 @@ static void test_chain_errors(void **state)
 
 	(void)state;
 	/* a gap */
-	dir = copy_set("scan_gap");
+	dir = jr_test_copy_set("srum-win11-dirty", "scan_gap", NULL);
 	p = g_build_filename(dir, "SRU0005A.log", NULL);
 	assert_int_equal(unlink(p), 0);
 	assert_int_equal(chain_of(dir, &ei), JET_errMissingLogFile);
@@ -211,7 +190,7 @@ static void test_chain_errors(void **state)
 	g_free(dir);
 
 	/* a file whose name and header disagree */
-	dir = copy_set("scan_mismatch");
+	dir = jr_test_copy_set("srum-win11-dirty", "scan_mismatch", NULL);
 	p = g_build_filename(dir, "SRU0005A.log", NULL);
 	q = g_build_filename(dir, "SRU0005B.log", NULL);
 	assert_int_equal(unlink(p), 0);
@@ -223,21 +202,21 @@ static void test_chain_errors(void **state)
 	g_free(dir);
 
 	/* another log sequence's file */
-	dir = copy_set("scan_signature");
+	dir = jr_test_copy_set("srum-win11-dirty", "scan_signature", NULL);
 	edit_log_header(dir, "SRU0005A.log", other_signature);
 	assert_int_equal(chain_of(dir, &ei), JET_errBadLogSignature);
 	assert_non_null(strstr(ei.detail, "SRU0005A.log"));
 	g_free(dir);
 
 	/* previous-generation time that does not chain */
-	dir = copy_set("scan_prevtime");
+	dir = jr_test_copy_set("srum-win11-dirty", "scan_prevtime", NULL);
 	edit_log_header(dir, "SRU0005B.log", other_prev_time);
 	assert_int_equal(chain_of(dir, &ei), JET_errInvalidLogSequence);
 	assert_non_null(strstr(ei.detail, "SRU0005B.log"));
 	g_free(dir);
 
 	/* a member with a damaged header */
-	dir = copy_set("scan_corrupt");
+	dir = jr_test_copy_set("srum-win11-dirty", "scan_corrupt", NULL);
 	p = g_build_filename(dir, "SRU00059.log", NULL);
 	{
 		size_t len;
