@@ -59,6 +59,110 @@ static uint8_t *page_of(fixture *f, uint32_t pgno)
 	return f->db + ((size_t)pgno + 1) * PS;
 }
 
+/* srum-win10-clean-b's database loaded into a zeroed f: layout, header. */
+static void load_clean_b(fixture *f)
+{
+	char *src = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	ese_dbheader_read_result hr;
+	jr_errinfo ei;
+
+	memset(f, 0, sizeof(*f));
+	f->db = jr_test_slurp(src, &f->len);
+	assert_int_equal(ese_page_layout_init(&f->lay, PS, &ei), 0);
+	assert_int_equal(ese_dbheader_read(f->db, f->len, &hr, &ei), 0);
+	f->hdr = hr.hdr;
+	g_free(src);
+}
+
+/* f->root: the (last) FDP root page of the tree f->objid. */
+static void find_root(fixture *f)
+{
+	uint32_t npages = (uint32_t)(f->len / PS - 2);
+
+	for (uint32_t pg = 1; pg <= npages; pg++) {
+		const uint8_t *p = page_of(f, pg);
+		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
+
+		if ((fl & ESE_PGF_ROOT) && !(fl & ESE_PGF_SPACE_TREE) &&
+		    jr_le32(p + ESE_PGHDR_OBJID_FDP) == f->objid)
+			f->root = pg;
+	}
+}
+
+/* The database made dirty, needing generation gen only, written to db. */
+static void write_dirty(ese_dbheader *h, uint8_t *buf, size_t len,
+			uint32_t gen, const char *db)
+{
+	h->state = JET_dbstateDirtyShutdown;
+	h->gen_min_required = gen;
+	h->gen_max_required = gen;
+	assert_int_equal(ese_dbheader_write_pair(h, buf, PS), 0);
+	jr_test_spit(db, buf, len);
+}
+
+/* A log writer for generation gen in dir (base SRU, csec sectors a file)
+ * whose attach list names the database of h as dbid 1. */
+static ese_logwriter *open_log(const char *dir, const ese_dbheader *h,
+			       uint32_t gen, uint16_t csec)
+{
+	ese_logwriter_params wp;
+	ese_loghdr tmpl;
+	ese_logwriter *w;
+	jr_errinfo ei;
+
+	ese_loghdr_init(&tmpl, gen, csec, &h->sign_log);
+	tmpl.n_attach = 1;
+	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
+	tmpl.attach[0].dbid = 1;
+	tmpl.attach[0].sign_db = h->sign_db;
+	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
+						 "C:\\SRUDB.dat", &ei), 0);
+	ese_logwriter_params_init(&wp, dir, "SRU", gen, &h->sign_log);
+	wp.template_hdr = &tmpl;
+	wp.csec_lgfile = csec;
+	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	return w;
+}
+
+static void close_log(ese_logwriter *w)
+{
+	jr_errinfo ei;
+
+	assert_int_equal(ese_logwriter_flush(w, &ei), 0);
+	assert_int_equal(ese_logwriter_close(w, &ei), 0);
+}
+
+/* Soft recovery of db into out; fails the test on error. cache_bytes 0:
+ * the default cache. */
+static void recover_into(const char *db, const char *out,
+			 jr_recovery_summary *sum, size_t cache_bytes)
+{
+	jr_recovery_opts o;
+	jr_errinfo ei;
+
+	jr_recovery_opts_init(&o);
+	o.db_path = db;
+	o.out_dir = out;
+	if (cache_bytes)
+		o.cache_bytes = cache_bytes;
+	jr_errinfo_clear(&ei);
+	if (jr_recover_database(&o, sum, &ei) < 0)
+		fail_msg("recover: %d %s", ei.err, ei.detail);
+}
+
+/* The structural check finds no problem in db. */
+static void check_sound(const char *db)
+{
+	jr_dbcheck_result chk;
+	jr_errinfo ei;
+
+	assert_int_equal(jr_dbcheck(db, NULL, &chk, &ei), 0);
+	if (chk.problems.total)
+		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
+			 chk.problems.items[0].reason);
+	jr_dbcheck_free(&chk);
+}
+
 /* A rightmost leaf of a unique data tree with a few lines and room. */
 static void find_leaf(fixture *f)
 {
@@ -81,14 +185,7 @@ static void find_leaf(fixture *f)
 		f->objid = jr_le32(p + ESE_PGHDR_OBJID_FDP);
 	}
 	assert_int_not_equal(f->leaf, 0);
-	for (uint32_t pg = 1; pg <= npages; pg++) {
-		const uint8_t *p = page_of(f, pg);
-		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
-
-		if ((fl & ESE_PGF_ROOT) && !(fl & ESE_PGF_SPACE_TREE) &&
-		    jr_le32(p + ESE_PGHDR_OBJID_FDP) == f->objid)
-			f->root = pg;
-	}
+	find_root(f);
 	assert_int_not_equal(f->root, 0);
 }
 
@@ -239,18 +336,12 @@ static void undo(ese_logwriter *w, fixture *f, uint16_t procid,
 
 static void test_open_transaction_rolled_back(void **state)
 {
-	char *src = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
 	char *dir = jr_test_tmpdir("undo_set");
 	char *out = jr_test_tmpdir("undo_out");
 	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
 	char *out_db = g_build_filename(out, "SRUDB.dat", NULL);
-	ese_dbheader_read_result hr;
-	ese_logwriter_params wp;
-	ese_loghdr tmpl;
 	ese_logwriter *w;
-	jr_recovery_opts o;
 	jr_recovery_summary sum;
-	jr_dbcheck_result chk;
 	jr_errinfo ei;
 	fixture f;
 	uint8_t k_last[8192], k_a[8192], k_b[8192], k_first[8192];
@@ -265,12 +356,8 @@ static void test_open_transaction_rolled_back(void **state)
 	ese_node n;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	f.db = jr_test_slurp(src, &f.len);
-	assert_int_equal(ese_page_layout_init(&f.lay, PS, &ei), 0);
-	assert_int_equal(ese_dbheader_read(f.db, f.len, &hr, &ei), 0);
-	f.hdr = hr.hdr;
-	f.dbtime = hr.hdr.dbtime;
+	load_clean_b(&f);
+	f.dbtime = f.hdr.dbtime;
 	find_leaf(&f);
 	n0 = ese_page_line_count(&f.lay, page_of(&f, f.leaf));
 
@@ -291,23 +378,10 @@ static void test_open_transaction_rolled_back(void **state)
 	f.page_dbtime = jr_le64(page_of(&f, f.leaf) + ESE_PGHDR_DBTIME);
 
 	/* dirty database needing generation GEN */
-	f.hdr.state = JET_dbstateDirtyShutdown;
-	f.hdr.gen_min_required = GEN;
-	f.hdr.gen_max_required = GEN;
-	assert_int_equal(ese_dbheader_write_pair(&f.hdr, f.db, PS), 0);
-	jr_test_spit(db, f.db, f.len);
+	write_dirty(&f.hdr, f.db, f.len, GEN, db);
 
 	/* the log: attach list naming the database as dbid 1 */
-	ese_loghdr_init(&tmpl, GEN, 16, &f.hdr.sign_log);
-	tmpl.n_attach = 1;
-	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
-	tmpl.attach[0].dbid = 1;
-	tmpl.attach[0].sign_db = f.hdr.sign_db;
-	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
-						 "C:\\SRUDB.dat", &ei), 0);
-	ese_logwriter_params_init(&wp, dir, "SRU", GEN, &f.hdr.sign_log);
-	wp.template_hdr = &tmpl;
-	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	w = open_log(dir, &f.hdr, GEN, 16);
 
 	begin0(w, 100);
 	insert(w, &f, 100, n0, k_a, (uint16_t)(cb_last + 1),
@@ -321,15 +395,9 @@ static void test_open_transaction_rolled_back(void **state)
 	flag_delete(w, &f, 102, 1, 701);
 	undo(w, &f, 102, 1, 3, k_mid, cb_mid, 701);
 	rollback(w, 102);
-	assert_int_equal(ese_logwriter_flush(w, &ei), 0);
-	assert_int_equal(ese_logwriter_close(w, &ei), 0);
+	close_log(w);
 
-	jr_recovery_opts_init(&o);
-	o.db_path = db;
-	o.out_dir = out;
-	jr_errinfo_clear(&ei);
-	if (jr_recover_database(&o, &sum, &ei) < 0)
-		fail_msg("recover: %d %s", ei.err, ei.detail);
+	recover_into(db, out, &sum, 0);
 	assert_int_equal(sum.gen_first, GEN);
 	assert_int_equal(sum.redo.applied[29], 2);  /* both inserts */
 	assert_int_equal(sum.redo.applied[33], 1);
@@ -365,11 +433,7 @@ static void test_open_transaction_rolled_back(void **state)
 		assert_false(n.flags & ESE_LINE_DELETED);
 		assert_int_equal(jr_le64(p + ESE_PGHDR_DBTIME), f.dbtime + 2);
 	}
-	assert_int_equal(jr_dbcheck(out_db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
+	check_sound(out_db);
 	(void)cb_first;
 
 	g_free(res);
@@ -377,7 +441,6 @@ static void test_open_transaction_rolled_back(void **state)
 	g_free(db);
 	g_free(out);
 	g_free(dir);
-	g_free(src);
 }
 
 /* ---- a full right merge ---- */
@@ -490,18 +553,12 @@ static bool find_merge(fixture *f, uint32_t *P, unsigned *iline, uint32_t *L,
 
 static void test_full_right_merge(void **state)
 {
-	char *src = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
 	char *dir = jr_test_tmpdir("merge_set");
 	char *out = jr_test_tmpdir("merge_out");
 	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
 	char *out_db = g_build_filename(out, "SRUDB.dat", NULL);
-	ese_dbheader_read_result hr;
-	ese_logwriter_params wp;
-	ese_loghdr tmpl;
 	ese_logwriter *w;
-	jr_recovery_opts o;
 	jr_recovery_summary sum;
-	jr_dbcheck_result chk;
 	jr_errinfo ei;
 	fixture f;
 	uint32_t P = 0, L = 0, R = 0, left;
@@ -510,20 +567,9 @@ static void test_full_right_merge(void **state)
 	size_t lres;
 	uint64_t D;
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	f.db = jr_test_slurp(src, &f.len);
-	assert_int_equal(ese_page_layout_init(&f.lay, PS, &ei), 0);
-	assert_int_equal(ese_dbheader_read(f.db, f.len, &hr, &ei), 0);
-	f.hdr = hr.hdr;
+	load_clean_b(&f);
 	assert_true(find_merge(&f, &P, &iline, &L, &R));
-	for (uint32_t pg = 1; pg <= f.len / PS - 2; pg++) {
-		const uint8_t *p = page_of(&f, pg);
-		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
-
-		if ((fl & ESE_PGF_ROOT) && !(fl & ESE_PGF_SPACE_TREE) &&
-		    jr_le32(p + ESE_PGHDR_OBJID_FDP) == f.objid)
-			f.root = pg;
-	}
+	find_root(&f);
 	left = jr_le32(page_of(&f, L) + ESE_PGHDR_PGNO_PREV);
 	for (unsigned i = 0; i < ese_page_line_count(&f.lay, page_of(&f, L));
 	     i++) {
@@ -538,25 +584,12 @@ static void test_full_right_merge(void **state)
 	np = ese_page_line_count(&f.lay, page_of(&f, P));
 	img = g_malloc(PS);
 	memcpy(img, page_of(&f, L), PS);
-	D = hr.hdr.dbtime + 1;
+	D = f.hdr.dbtime + 1;
 	jr_put_le64(img + ESE_PGHDR_DBTIME, D);
 
-	f.hdr.state = JET_dbstateDirtyShutdown;
-	f.hdr.gen_min_required = GEN;
-	f.hdr.gen_max_required = GEN;
-	assert_int_equal(ese_dbheader_write_pair(&f.hdr, f.db, PS), 0);
-	jr_test_spit(db, f.db, f.len);
+	write_dirty(&f.hdr, f.db, f.len, GEN, db);
 
-	ese_loghdr_init(&tmpl, GEN, 16, &f.hdr.sign_log);
-	tmpl.n_attach = 1;
-	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
-	tmpl.attach[0].dbid = 1;
-	tmpl.attach[0].sign_db = f.hdr.sign_db;
-	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
-						 "C:\\SRUDB.dat", &ei), 0);
-	ese_logwriter_params_init(&wp, dir, "SRU", GEN, &f.hdr.sign_log);
-	wp.template_hdr = &tmpl;
-	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	w = open_log(dir, &f.hdr, GEN, 16);
 	begin0(w, 200);
 	macro(w, 11, 200, D);
 	merge2(w, &f, 200, P, (uint16_t)iline,
@@ -569,15 +602,9 @@ static void test_full_right_merge(void **state)
 	       0x04 /* empty page */, 2 /* full right */, img);
 	macro(w, 12, 200, D);
 	commit0(w, 200);
-	assert_int_equal(ese_logwriter_flush(w, &ei), 0);
-	assert_int_equal(ese_logwriter_close(w, &ei), 0);
+	close_log(w);
 
-	jr_recovery_opts_init(&o);
-	o.db_path = db;
-	o.out_dir = out;
-	jr_errinfo_clear(&ei);
-	if (jr_recover_database(&o, &sum, &ei) < 0)
-		fail_msg("recover: %d %s", ei.err, ei.detail);
+	recover_into(db, out, &sum, 0);
 	assert_int_equal(sum.redo.applied[63], 1);
 	assert_int_equal(sum.redo.macros, 1);
 
@@ -595,11 +622,7 @@ static void test_full_right_merge(void **state)
 					 ESE_PGHDR_PGNO_NEXT), R);
 	assert_int_equal(jr_le64(page_of(&f, R) + ESE_PGHDR_DBTIME), D);
 	assert_int_equal(jr_le64(page_of(&f, P) + ESE_PGHDR_DBTIME), D);
-	assert_int_equal(jr_dbcheck(out_db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
+	check_sound(out_db);
 
 	g_free(img);
 	g_free(res);
@@ -607,7 +630,6 @@ static void test_full_right_merge(void **state)
 	g_free(db);
 	g_free(out);
 	g_free(dir);
-	g_free(src);
 }
 
 /* ---- a page move, then a shrink past the required range ---- */
@@ -647,19 +669,13 @@ static bool find_moveable(fixture *f, uint32_t *P, unsigned *iline,
 
 static void test_page_move_and_shrink(void **state)
 {
-	char *src = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
 	char *dir = jr_test_tmpdir("move_set");
 	char *out = jr_test_tmpdir("move_out");
 	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
 	char *out_db = g_build_filename(out, "SRUDB.dat", NULL);
 	const uint32_t DEST = 428, LAST = 430;
-	ese_dbheader_read_result hr;
-	ese_logwriter_params wp;
-	ese_loghdr tmpl;
 	ese_logwriter *w;
-	jr_recovery_opts o;
 	jr_recovery_summary sum;
-	jr_dbcheck_result chk;
 	jr_errinfo ei;
 	fixture f;
 	uint32_t P = 0, L = 0, left, right;
@@ -671,26 +687,15 @@ static void test_page_move_and_shrink(void **state)
 	ese_node n;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	f.db = jr_test_slurp(src, &f.len);
-	assert_int_equal(ese_page_layout_init(&f.lay, PS, &ei), 0);
-	assert_int_equal(ese_dbheader_read(f.db, f.len, &hr, &ei), 0);
-	f.hdr = hr.hdr;
+	load_clean_b(&f);
 	assert_true(ese_page_is_blank(&f.lay, page_of(&f, DEST)));
 	assert_true(find_moveable(&f, &P, &iline, &L));
-	for (uint32_t pg = 1; pg <= f.len / PS - 2; pg++) {
-		const uint8_t *p = page_of(&f, pg);
-		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
-
-		if ((fl & ESE_PGF_ROOT) && !(fl & ESE_PGF_SPACE_TREE) &&
-		    jr_le32(p + ESE_PGHDR_OBJID_FDP) == f.objid)
-			f.root = pg;
-	}
+	find_root(&f);
 	left = jr_le32(page_of(&f, L) + ESE_PGHDR_PGNO_PREV);
 	right = jr_le32(page_of(&f, L) + ESE_PGHDR_PGNO_NEXT);
 	nl = ese_page_line_count(&f.lay, page_of(&f, L));
 	memcpy(old, page_of(&f, L), PS);
-	D = hr.hdr.dbtime + 1;
+	D = f.hdr.dbtime + 1;
 
 	/* the PageMove record: the source as header + tag array */
 	memset(rec, 0, sizeof(rec));
@@ -723,22 +728,9 @@ static void test_page_move_and_shrink(void **state)
 		memcpy(rec + 96 + cb_head, tmp + PS - cb_tail, cb_tail);
 	}
 
-	f.hdr.state = JET_dbstateDirtyShutdown;
-	f.hdr.gen_min_required = GEN;
-	f.hdr.gen_max_required = GEN;
-	assert_int_equal(ese_dbheader_write_pair(&f.hdr, f.db, PS), 0);
-	jr_test_spit(db, f.db, f.len);
+	write_dirty(&f.hdr, f.db, f.len, GEN, db);
 
-	ese_loghdr_init(&tmpl, GEN, 16, &f.hdr.sign_log);
-	tmpl.n_attach = 1;
-	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
-	tmpl.attach[0].dbid = 1;
-	tmpl.attach[0].sign_db = f.hdr.sign_db;
-	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
-						 "C:\\SRUDB.dat", &ei), 0);
-	ese_logwriter_params_init(&wp, dir, "SRU", GEN, &f.hdr.sign_log);
-	wp.template_hdr = &tmpl;
-	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	w = open_log(dir, &f.hdr, GEN, 16);
 	begin0(w, 300);
 	put(w, rec, 96 + cb_head + cb_tail);
 	commit0(w, 300);
@@ -753,15 +745,9 @@ static void test_page_move_and_shrink(void **state)
 		jr_put_le64(sh + 10, D + 1);
 		put(w, sh, sizeof(sh));
 	}
-	assert_int_equal(ese_logwriter_flush(w, &ei), 0);
-	assert_int_equal(ese_logwriter_close(w, &ei), 0);
+	close_log(w);
 
-	jr_recovery_opts_init(&o);
-	o.db_path = db;
-	o.out_dir = out;
-	jr_errinfo_clear(&ei);
-	if (jr_recover_database(&o, &sum, &ei) < 0)
-		fail_msg("recover: %d %s", ei.err, ei.detail);
+	recover_into(db, out, &sum, 0);
 	assert_int_equal(sum.gen_last, GEN + 1);
 	assert_int_equal(sum.redo.applied[65], 1);
 	assert_int_equal(sum.redo.applied[99], 1);
@@ -782,18 +768,13 @@ static void test_page_move_and_shrink(void **state)
 	assert_int_equal(jr_le32(n.data), DEST);
 	assert_int_equal(jr_le32(page_of(&f, left) + ESE_PGHDR_PGNO_NEXT), DEST);
 	assert_int_equal(jr_le32(page_of(&f, right) + ESE_PGHDR_PGNO_PREV), DEST);
-	assert_int_equal(jr_dbcheck(out_db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
+	check_sound(out_db);
 
 	g_free(res);
 	g_free(out_db);
 	g_free(db);
 	g_free(out);
 	g_free(dir);
-	g_free(src);
 }
 
 /* ---- a killed recovery, run again, gives the same bytes ---- */
@@ -806,8 +787,6 @@ static char *make_big_set(const char *name, uint32_t npages, uint32_t nrec)
 	char *dir = jr_test_tmpdir(name);
 	char *db = g_build_filename(dir, "SRUDB.dat", NULL);
 	ese_dbheader_read_result hr;
-	ese_logwriter_params wp;
-	ese_loghdr tmpl;
 	ese_logwriter *w;
 	jr_errinfo ei;
 	size_t len;
@@ -817,27 +796,13 @@ static char *make_big_set(const char *name, uint32_t npages, uint32_t nrec)
 	FILE *f;
 
 	assert_int_equal(ese_dbheader_read(buf, len, &hr, &ei), 0);
-	hr.hdr.state = JET_dbstateDirtyShutdown;
-	hr.hdr.gen_min_required = 1;
-	hr.hdr.gen_max_required = 1;
-	assert_int_equal(ese_dbheader_write_pair(&hr.hdr, buf, PS), 0);
-	jr_test_spit(db, buf, len);
+	write_dirty(&hr.hdr, buf, len, 1, db);
 	f = fopen(db, "r+");
 	assert_non_null(f);
 	assert_int_equal(ftruncate(fileno(f), ((off_t)npages + 2) * PS), 0);
 	fclose(f);
 
-	ese_loghdr_init(&tmpl, 1, 256, &hr.hdr.sign_log);
-	tmpl.n_attach = 1;
-	memset(&tmpl.attach[0], 0, sizeof(tmpl.attach[0]));
-	tmpl.attach[0].dbid = 1;
-	tmpl.attach[0].sign_db = hr.hdr.sign_db;
-	assert_int_equal(ese_attachinfo_set_path(&tmpl.attach[0],
-						 "C:\\SRUDB.dat", &ei), 0);
-	ese_logwriter_params_init(&wp, dir, "SRU", 1, &hr.hdr.sign_log);
-	wp.template_hdr = &tmpl;
-	wp.csec_lgfile = 256;
-	assert_int_equal(ese_logwriter_open(&wp, &w, &ei), 0);
+	w = open_log(dir, &hr.hdr, 1, 256);
 	begin0(w, 1);
 	dbt = hr.hdr.dbtime;
 	for (uint32_t i = 0; i < nrec; i++) {
@@ -852,27 +817,11 @@ static char *make_big_set(const char *name, uint32_t npages, uint32_t nrec)
 		put(w, r, sizeof(r));
 	}
 	commit0(w, 1);
-	assert_int_equal(ese_logwriter_flush(w, &ei), 0);
-	assert_int_equal(ese_logwriter_close(w, &ei), 0);
+	close_log(w);
 	g_free(buf);
 	g_free(db);
 	g_free(src);
 	return dir;
-}
-
-static void recover_into(const char *db, const char *out)
-{
-	jr_recovery_opts o;
-	jr_recovery_summary sum;
-	jr_errinfo ei;
-
-	jr_recovery_opts_init(&o);
-	o.db_path = db;
-	o.out_dir = out;
-	o.cache_bytes = 1u << 20;
-	jr_errinfo_clear(&ei);
-	if (jr_recover_database(&o, &sum, &ei) < 0)
-		fail_msg("recover: %d %s", ei.err, ei.detail);
 }
 
 static void test_killed_recovery_reruns_to_same_bytes(void **state)
@@ -884,18 +833,19 @@ static void test_killed_recovery_reruns_to_same_bytes(void **state)
 	char *fa = g_build_filename(ref, "SRUDB.dat", NULL);
 	char *fb = g_build_filename(out, "SRUDB.dat", NULL);
 	static const unsigned delays_ms[] = { 20, 120, 400 };
+	jr_recovery_summary sum;
 	uint8_t *a, *b;
 	size_t la, lb;
 
 	(void)state;
-	recover_into(db, ref);
+	recover_into(db, ref, &sum, 1u << 20);
 	for (size_t i = 0; i < G_N_ELEMENTS(delays_ms); i++) {
 		pid_t pid = fork();
 		int status;
 
 		assert_true(pid >= 0);
 		if (pid == 0) {
-			recover_into(db, out);
+			recover_into(db, out, &sum, 1u << 20);
 			_exit(0);
 		}
 		g_usleep(delays_ms[i] * 1000);
@@ -912,21 +862,13 @@ static void test_killed_recovery_reruns_to_same_bytes(void **state)
 			g_unlink(fb);
 		}
 	}
-	recover_into(db, out);
+	recover_into(db, out, &sum, 1u << 20);
 	a = jr_test_slurp(fa, &la);
 	b = jr_test_slurp(fb, &lb);
 	assert_int_equal(la, lb);
 	assert_memory_equal(a, b, la);
 	/* the stale temporary files of the killed runs are gone */
-	{
-		GDir *d = g_dir_open(out, 0, NULL);
-		unsigned n = 0;
-
-		while (g_dir_read_name(d))
-			n++;
-		g_dir_close(d);
-		assert_int_equal(n, 1);
-	}
+	assert_int_equal(jr_test_dir_count(out), 1);
 	g_free(a);
 	g_free(b);
 	g_free(fa);
