@@ -553,16 +553,54 @@ static void n1_image(fixture *f, const char *set1, const char *out1,
 
 /* The model of the whole workload: the input's rows (base), minus 704,
  * row 700's new value, plus 715..757. */
-static GHashTable *workload_model(const fixture *f, GHashTable *base)
+/* The structural check finds no problem in db. */
+static void check_sound(const char *db)
 {
-	GHashTable *model = g_hash_table_new_full(g_str_hash, g_str_equal,
-						  g_free, g_free);
+	jr_dbcheck_result chk;
+	jr_errinfo ei;
+
+	assert_int_equal(jr_dbcheck(db, NULL, &chk, &ei), 0);
+	if (chk.problems.total)
+		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
+			 chk.problems.items[0].reason);
+	jr_dbcheck_free(&chk);
+}
+
+/* A new table with base's rows (keys and lines copied). */
+static GHashTable *copy_rows(GHashTable *base)
+{
+	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					      g_free);
 	GHashTableIter it;
 	gpointer k, v;
 
 	g_hash_table_iter_init(&it, base);
 	while (g_hash_table_iter_next(&it, &k, &v))
-		g_hash_table_replace(model, g_strdup(k), g_strdup(v));
+		g_hash_table_replace(t, g_strdup(k), g_strdup(v));
+	return t;
+}
+
+/* got has exactly want's rows: as many, each with want's line. */
+static void assert_rows_equal(GHashTable *got, GHashTable *want)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	assert_int_equal(g_hash_table_size(got), g_hash_table_size(want));
+	g_hash_table_iter_init(&it, want);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *line = g_hash_table_lookup(got, k);
+
+		if (!line)
+			fail_msg("row %s missing", (const char *)k);
+		assert_string_equal(line, v);
+	}
+}
+
+static GHashTable *workload_model(const fixture *f, GHashTable *base)
+{
+	GHashTable *model = copy_rows(base);
+
 	g_hash_table_remove(model, "704");
 	g_hash_table_replace(model, g_strdup("700"),
 			     export_line(f->new700, f->cb700));
@@ -585,17 +623,11 @@ static void assert_rows_are_model(GHashTable *got, GHashTable *model,
 	gpointer k, v;
 	unsigned changed = 0;
 
-	assert_int_equal(g_hash_table_size(got), g_hash_table_size(model));
+	assert_rows_equal(got, model);
 	g_hash_table_iter_init(&it, model);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		const char *line = g_hash_table_lookup(got, k);
-
-		if (!line)
-			fail_msg("row %s missing", (const char *)k);
-		assert_string_equal(line, v);
+	while (g_hash_table_iter_next(&it, &k, &v))
 		if (g_strcmp0(g_hash_table_lookup(base, k), v) != 0)
 			changed++;
-	}
 	assert_int_equal(changed, 44);      /* 43 new rows, row 700 */
 	assert_null(g_hash_table_lookup(got, "704"));
 	assert_null(g_hash_table_lookup(got, "758"));
@@ -615,8 +647,6 @@ static void test_model_read_by_libesedb(void **state)
 	char *h_in, *h_out;
 	GHashTable *base, *got, *model;
 	jr_recovery_summary sum;
-	jr_dbcheck_result chk;
-	jr_errinfo ei;
 	fixture f;
 	uint8_t *res, img[PS];
 	size_t lres;
@@ -672,11 +702,7 @@ static void test_model_read_by_libesedb(void **state)
 			 f.n1);
 	g_free(res);
 
-	assert_int_equal(jr_dbcheck(res_db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
+	check_sound(res_db);
 
 	/* the model */
 	model = workload_model(&f, base);
@@ -729,10 +755,7 @@ static void test_root_move_read_by_libesedb(void **state)
 	char *res_db = g_build_filename(out, "SRUDB.dat", NULL);
 	char *h_in, *h_out;
 	GHashTable *base, *got;
-	GHashTableIter it;
-	gpointer k, v;
 	jr_recovery_summary sum;
-	jr_dbcheck_result chk;
 	jr_errinfo ei;
 	ese_logwriter *w;
 	fixture f;
@@ -877,11 +900,7 @@ static void test_root_move_read_by_libesedb(void **state)
 		assert_int_equal(jr_le32(n.data + 14), X);
 	}
 	g_free(res);
-	assert_int_equal(jr_dbcheck(res_db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
+	check_sound(res_db);
 
 	/* libesedb finds the table at its new root through the catalog and
 	 * reads every row as before */
@@ -889,9 +908,7 @@ static void test_root_move_read_by_libesedb(void **state)
 	got = export(res_db, "rootmove_exp_out", &h_out);
 	assert_string_equal(h_out, h_in);
 	assert_int_equal(g_hash_table_size(got), NROWS);
-	g_hash_table_iter_init(&it, base);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		assert_string_equal(g_hash_table_lookup(got, k), v);
+	assert_rows_equal(got, base);
 
 	g_hash_table_unref(got);
 	g_hash_table_unref(base);
@@ -995,10 +1012,7 @@ static void test_merge_and_deltas_read_by_libesedb(void **state)
 	char *res_db = g_build_filename(out, "SRUDB.dat", NULL);
 	char *h_in, *h_out;
 	GHashTable *base, *got, *model;
-	GHashTableIter it;
-	gpointer k, v;
 	jr_recovery_summary sum;
-	jr_dbcheck_result chk;
 	jr_errinfo ei;
 	ese_logwriter *w;
 	fixture f;
@@ -1122,17 +1136,10 @@ static void test_merge_and_deltas_read_by_libesedb(void **state)
 	assert_int_equal(jr_le32(page_of(res, right) + ESE_PGHDR_PGNO_PREV),
 			 left);
 	g_free(res);
-	assert_int_equal(jr_dbcheck(res_db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
+	check_sound(res_db);
 
 	/* model: L's rows gone, rows 10 and 11 with their new IdIndex */
-	model = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_hash_table_iter_init(&it, base);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		g_hash_table_replace(model, g_strdup(k), g_strdup(v));
+	model = copy_rows(base);
 	for (uint32_t i = first; i < first + nl; i++) {
 		char key[16];
 
@@ -1160,15 +1167,7 @@ static void test_merge_and_deltas_read_by_libesedb(void **state)
 	assert_int_equal(g_hash_table_size(model), NROWS - 19);
 	got = export(res_db, "md_exp_out", &h_out);
 	assert_string_equal(h_out, h_in);
-	assert_int_equal(g_hash_table_size(got), g_hash_table_size(model));
-	g_hash_table_iter_init(&it, model);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		const char *line = g_hash_table_lookup(got, k);
-
-		if (!line)
-			fail_msg("row %s missing", (const char *)k);
-		assert_string_equal(line, v);
-	}
+	assert_rows_equal(got, model);
 
 	g_hash_table_unref(got);
 	g_hash_table_unref(model);
@@ -1332,18 +1331,6 @@ static void write_tree_set(fixture *f, const char *dir, uint32_t P, int stage,
 	memcpy(f->db, input, f->len);
 	g_free(input);
 	close_set(f, dir, w);
-}
-
-static void check_sound(const char *db)
-{
-	jr_dbcheck_result chk;
-	jr_errinfo ei;
-
-	assert_int_equal(jr_dbcheck(db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
 }
 
 static void test_tree_create_split_empty(void **state)
@@ -1578,7 +1565,6 @@ static void test_backup_restore_read_by_libesedb(void **state)
 	GHashTable *base, *got, *model;
 	ese_dbheader_read_result hr;
 	jr_recovery_summary sum;
-	jr_dbcheck_result chk;
 	jr_bkset_params bp;
 	ese_bkinfo bki;
 	JET_LOGINFO li;
@@ -1702,11 +1688,7 @@ static void test_backup_restore_read_by_libesedb(void **state)
 	g_free(sres);
 	g_free(res);
 
-	assert_int_equal(jr_dbcheck(res_db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
+	check_sound(res_db);
 	cli = cli_check(res_db);
 	if (cli >= 0)
 		assert_int_equal(cli, 0);
