@@ -448,6 +448,17 @@ static JET_ERR read_range(const char *dir, uint32_t first, uint32_t last,
 	return err;
 }
 
+/* Reading first..last of dir fails with want; the detail (ei) names
+ * `detail` when it is not NULL. */
+static void assert_range_fails(const char *dir, uint32_t first, uint32_t last,
+			       const ese_logreader_opts *o, JET_ERR want,
+			       const char *detail, jr_errinfo *ei)
+{
+	assert_int_equal(read_range(dir, first, last, o, ei, NULL), want);
+	if (detail)
+		assert_non_null(strstr(ei->detail, detail));
+}
+
 static void reseal_header(uint8_t *b)
 {
 	jr_put_le32(b, ese_loghdr_checksum(b));
@@ -463,13 +474,12 @@ static void test_damaged_truncated_zero_header(void **state)
 	(void)state;
 	/* truncated: the size no longer matches the header (ESE: -541) */
 	store(dir, "SRU0005A.log", b, 40000);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errLogFileSizeMismatch);
-	assert_non_null(strstr(ei.detail, "SRU0005A.log"));
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errLogFileSizeMismatch,
+			   "SRU0005A.log", &ei);
 	/* truncated inside the header */
 	store(dir, "SRU0005A.log", b, 1000);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errLogFileCorrupt,
+			   NULL, &ei);
 	/* zero-filled */
 	{
 		uint8_t *z = g_malloc0(len);
@@ -477,15 +487,13 @@ static void test_damaged_truncated_zero_header(void **state)
 		store(dir, "SRU0005A.log", z, len);
 		g_free(z);
 	}
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "blank"));
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errLogFileCorrupt,
+			   "blank", &ei);
 	/* a flipped bit in the header */
 	b[700] ^= 0x10;
 	store(dir, "SRU0005A.log", b, len);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "SRU0005A.log"));
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errLogFileCorrupt,
+			   "SRU0005A.log", &ei);
 	assert_non_null(strstr(ei.detail, "header checksum"));
 	g_free(b);
 	g_free(dir);
@@ -504,9 +512,8 @@ static void test_damaged_segment(void **state)
 	/* one flipped bit in segment 3: -501 with the segment's lgpos */
 	b[3 * 4096 + 500] ^= 0x04;
 	store(dir, "SRU0005A.log", b, len);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "SRU0005A.log"));
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errLogFileCorrupt,
+			   "SRU0005A.log", &ei);
 	assert_non_null(strstr(ei.detail, "(0x5A,3,0)"));
 	assert_non_null(strstr(ei.detail, "bit 4002"));
 	/* ESE corrects such a bit; so does the reader when asked */
@@ -518,18 +525,16 @@ static void test_damaged_segment(void **state)
 	/* several damaged bytes: not correctable */
 	b[3 * 4096 + 600] ^= 0xff;
 	store(dir, "SRU0005A.log", b, len);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, &o, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "(0x5A,3,0)"));
+	assert_range_fails(dir, 0x59, 0x5C, &o, JET_errLogFileCorrupt,
+			   "(0x5A,3,0)", &ei);
 	/* a segment whose record sizes are wrong but checksum right */
 	b[3 * 4096 + 600] ^= 0xff;
 	b[3 * 4096 + 500] ^= 0x04;
 	b[5 * 4096 + 40] = 0x2a + 0x40;  /* type 106: past lrtypMax */
 	ese_logseg_seal(b + 5 * 4096, 0x5A, 5, NULL);
 	store(dir, "SRU0005A.log", b, len);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "(0x5A,5,28)"));
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errLogFileCorrupt,
+			   "(0x5A,5,28)", &ei);
 	g_free(b);
 	g_free(dir);
 }
@@ -545,9 +550,8 @@ static void test_foreign_signature(void **state)
 	b[44] ^= 0x01;                   /* signLog.ulRandom */
 	reseal_header(b);
 	store(dir, "SRU0005B.log", b, len);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errBadLogSignature);
-	assert_non_null(strstr(ei.detail, "SRU0005B.log"));
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errBadLogSignature,
+			   "SRU0005B.log", &ei);
 	/* a log of another real set in the range */
 	{
 		char *other = jr_test_data("srum-win10-clean-b",
@@ -558,8 +562,8 @@ static void test_foreign_signature(void **state)
 		g_free(other);
 		g_free(dst);
 	}
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errBadLogSignature);
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errBadLogSignature,
+			   NULL, &ei);
 	g_free(b);
 	g_free(dir);
 }
@@ -574,21 +578,18 @@ static void test_generation_gap_and_mismatch(void **state)
 
 	(void)state;
 	g_unlink(gone);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errMissingLogFile);
-	assert_non_null(strstr(ei.detail, "0x5A"));
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errMissingLogFile,
+			   "0x5A", &ei);
 	/* the recycled SRUtmp.log (a complete generation 0x50) where 0x5A
 	 * belongs */
 	jr_test_copy(tmp, gone);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errLogGenerationMismatch);
-	assert_non_null(strstr(ei.detail, "0x50"));
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errLogGenerationMismatch,
+			   "0x50", &ei);
 	assert_non_null(strstr(ei.detail, "0x5A"));
 	/* a reserve log there */
 	jr_test_copy(jrs, gone);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "reserve log"));
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errLogFileCorrupt,
+			   "reserve log", &ei);
 	/* the range past what exists */
 	jr_test_copy(tmp, gone);
 	{
@@ -598,9 +599,8 @@ static void test_generation_gap_and_mismatch(void **state)
 		g_free(src);
 	}
 	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL), 0);
-	assert_int_equal(read_range(dir, 0x59, 0x5D, NULL, &ei, NULL),
-			 JET_errMissingLogFile);
-	assert_non_null(strstr(ei.detail, "0x5D"));
+	assert_range_fails(dir, 0x59, 0x5D, NULL, JET_errMissingLogFile,
+			   "0x5D", &ei);
 	g_free(gone);
 	g_free(tmp);
 	g_free(jrs);
@@ -691,15 +691,15 @@ static void test_chains(void **state)
 	b[24] ^= 0x01;
 	reseal_header(b);
 	store(dir, "SRU0005B.log", b, len);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errInvalidLogSequence);
+	assert_range_fails(dir, 0x59, 0x5C, NULL, JET_errInvalidLogSequence,
+			   NULL, &ei);
 	/* previous generation's segment checksum XOR */
 	memcpy(b, orig, sizeof(orig));
 	b[653] ^= 0x01;
 	reseal_header(b);
 	store(dir, "SRU0005B.log", b, len);
-	assert_int_equal(read_range(dir, 0x59, 0x5C, NULL, &ei, NULL),
-			 JET_errLogSequenceChecksumMismatch);
+	assert_range_fails(dir, 0x59, 0x5C, NULL,
+			   JET_errLogSequenceChecksumMismatch, NULL, &ei);
 	/* 0 means "not recorded" */
 	memset(b + 653, 0, 8);
 	reseal_header(b);
@@ -737,9 +737,8 @@ static void test_shadow_and_tail(void **state)
 	/* both copies damaged */
 	memset(b + 8 * 4096 + 2000, 0xCD, 100);
 	store(dir, "SRU.log", b, len);
-	assert_int_equal(read_range(dir, 9, 9, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "(0x9,7,0)"));
+	assert_range_fails(dir, 9, 9, NULL, JET_errLogFileCorrupt,
+			   "(0x9,7,0)", &ei);
 	g_free(b);
 	/* a valid segment of this generation after the end of the data */
 	b = load(dir, "SRU.log", &len);
@@ -749,9 +748,8 @@ static void test_shadow_and_tail(void **state)
 	memcpy(b + 11 * 4096, b + 3 * 4096, 4096);
 	ese_logseg_seal(b + 11 * 4096, 9, 11, NULL);
 	store(dir, "SRU.log", b, len);
-	assert_int_equal(read_range(dir, 9, 9, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "after the end"));
+	assert_range_fails(dir, 9, 9, NULL, JET_errLogFileCorrupt,
+			   "after the end", &ei);
 	/* a segment claiming a later position */
 	jr_test_copy(src, dst);
 	g_free(b);
@@ -760,18 +758,16 @@ static void test_shadow_and_tail(void **state)
 	jr_put_le64(b + 4 * 4096,
 		    ese_checksum_ecc(b + 4 * 4096, 4096, 4, true));
 	store(dir, "SRU.log", b, len);
-	assert_int_equal(read_range(dir, 9, 9, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "(0x9,4,0) claims lgpos (0x9,5,0)"));
+	assert_range_fails(dir, 9, 9, NULL, JET_errLogFileCorrupt,
+			   "(0x9,4,0) claims lgpos (0x9,5,0)", &ei);
 	/* sealed as isec 5 but stored at 4: bad checksum for its place */
 	jr_test_copy(src, dst);
 	g_free(b);
 	b = load(dir, "SRU.log", &len);
 	ese_logseg_seal(b + 4 * 4096, 9, 5, NULL);
 	store(dir, "SRU.log", b, len);
-	assert_int_equal(read_range(dir, 9, 9, NULL, &ei, NULL),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "checksum mismatch at lgpos (0x9,4,0)"));
+	assert_range_fails(dir, 9, 9, NULL, JET_errLogFileCorrupt,
+			   "checksum mismatch at lgpos (0x9,4,0)", &ei);
 	g_free(b);
 	g_free(src);
 	g_free(dst);
