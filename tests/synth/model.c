@@ -16,26 +16,30 @@ static JET_ERR put(ese_logwriter *w, const uint8_t *r, size_t len,
 	return ese_logwriter_append(w, r, len, NULL, ei);
 }
 
+/* Begin0 and Commit0 share one 8-byte shape: lrtyp, procid, a level
+ * byte, a transaction number. */
+static JET_ERR trx_record(ese_logwriter *w, uint8_t lrtyp, uint16_t procid,
+			  uint8_t levels, uint32_t trx, jr_errinfo *ei)
+{
+	uint8_t r[8] = { lrtyp };
+
+	jr_put_le16(r + 1, procid);
+	r[3] = levels;
+	jr_put_le32(r + 4, trx);
+	return put(w, r, sizeof(r), ei);
+}
+
 JET_ERR model_begin0(ese_logwriter *w, uint16_t procid, uint32_t trx,
 		     jr_errinfo *ei)
 {
-	uint8_t r[8] = { 8 };
-
-	jr_put_le16(r + 1, procid);
-	r[3] = 0 | (1 << 4);           /* from level 0, one level */
-	jr_put_le32(r + 4, trx);
-	return put(w, r, sizeof(r), ei);
+	/* from level 0, one level */
+	return trx_record(w, 8, procid, 0 | (1 << 4), trx, ei);
 }
 
 JET_ERR model_commit0(ese_logwriter *w, uint16_t procid, uint32_t trx_commit,
 		      jr_errinfo *ei)
 {
-	uint8_t r[8] = { 9 };
-
-	jr_put_le16(r + 1, procid);
-	r[3] = 0;
-	jr_put_le32(r + 4, trx_commit);
-	return put(w, r, sizeof(r), ei);
+	return trx_record(w, 9, procid, 0, trx_commit, ei);
 }
 
 JET_ERR model_rollback(ese_logwriter *w, uint16_t procid, uint8_t levels,
@@ -59,17 +63,26 @@ JET_ERR model_macro(ese_logwriter *w, uint8_t lrtyp, uint16_t procid,
 	return put(w, r, sizeof(r), ei);
 }
 
+/* LRPAGE_ (29 bytes) of dbid 1. */
+static void page_head(uint8_t *r, uint8_t lrtyp, uint16_t procid,
+		      uint32_t pgno, uint64_t after, uint64_t before,
+		      uint32_t trx, uint8_t level)
+{
+	r[0] = lrtyp;
+	jr_put_le16(r + 1, procid);
+	r[3] = 1;                       /* dbid */
+	jr_put_le32(r + 4, pgno);
+	jr_put_le64(r + 8, after);
+	jr_put_le64(r + 16, before);
+	jr_put_le32(r + 24, trx);
+	r[28] = level;
+}
+
 /* LRPAGE_ + LRNODE_ (44 bytes). */
 static void node_head(uint8_t *r, uint8_t lrtyp, const model_node *n)
 {
-	r[0] = lrtyp;
-	jr_put_le16(r + 1, n->procid);
-	r[3] = 1;                       /* dbid */
-	jr_put_le32(r + 4, n->pgno);
-	jr_put_le64(r + 8, n->after);
-	jr_put_le64(r + 16, n->before);
-	jr_put_le32(r + 24, n->trx);
-	r[28] = n->level;
+	page_head(r, lrtyp, n->procid, n->pgno, n->after, n->before, n->trx,
+		  n->level);
 	jr_put_le16(r + 29, n->iline);
 	r[31] = n->flags;
 	jr_put_le32(r + 32, n->rceid);
@@ -77,40 +90,43 @@ static void node_head(uint8_t *r, uint8_t lrtyp, const model_node *n)
 	jr_put_le32(r + 40, n->objid);
 }
 
-JET_ERR model_insert(ese_logwriter *w, const model_node *n,
-		     const uint8_t *key, uint16_t cb_key, uint16_t cb_prefix,
-		     const uint8_t *data, uint16_t cb_data, jr_errinfo *ei)
+/* A node record: the 44-byte head, three 16-bit fields at 44/46/48, then
+ * bytes a and b (either may be empty). */
+static JET_ERR node_record(ese_logwriter *w, uint8_t lrtyp,
+			   const model_node *n, uint16_t f44, uint16_t f46,
+			   uint16_t f48, const uint8_t *a, size_t cb_a,
+			   const uint8_t *b, size_t cb_b, jr_errinfo *ei)
 {
-	size_t len = 50 + (size_t)cb_key + cb_data;
+	size_t len = 50 + cb_a + cb_b;
 	uint8_t *r = g_malloc0(len);
 	JET_ERR err;
 
-	node_head(r, 29, n);
-	jr_put_le16(r + 44, (uint16_t)(cb_key - cb_prefix));
-	jr_put_le16(r + 46, cb_prefix);
-	jr_put_le16(r + 48, cb_data);
-	memcpy(r + 50, key, cb_key);
-	memcpy(r + 50 + cb_key, data, cb_data);
+	node_head(r, lrtyp, n);
+	jr_put_le16(r + 44, f44);
+	jr_put_le16(r + 46, f46);
+	jr_put_le16(r + 48, f48);
+	if (cb_a)
+		memcpy(r + 50, a, cb_a);
+	if (cb_b)
+		memcpy(r + 50 + cb_a, b, cb_b);
 	err = put(w, r, len, ei);
 	g_free(r);
 	return err;
 }
 
+JET_ERR model_insert(ese_logwriter *w, const model_node *n,
+		     const uint8_t *key, uint16_t cb_key, uint16_t cb_prefix,
+		     const uint8_t *data, uint16_t cb_data, jr_errinfo *ei)
+{
+	return node_record(w, 29, n, (uint16_t)(cb_key - cb_prefix),
+			   cb_prefix, cb_data, key, cb_key, data, cb_data, ei);
+}
+
 JET_ERR model_replace(ese_logwriter *w, const model_node *n, uint16_t cb_old,
 		      const uint8_t *data, uint16_t cb_data, jr_errinfo *ei)
 {
-	size_t len = 50 + (size_t)cb_data;
-	uint8_t *r = g_malloc0(len);
-	JET_ERR err;
-
-	node_head(r, 33, n);
-	jr_put_le16(r + 44, cb_data);
-	jr_put_le16(r + 46, cb_old);
-	jr_put_le16(r + 48, cb_data);
-	memcpy(r + 50, data, cb_data);
-	err = put(w, r, len, ei);
-	g_free(r);
-	return err;
+	return node_record(w, 33, n, cb_data, cb_old, cb_data, data, cb_data,
+			   NULL, 0, ei);
 }
 
 JET_ERR model_delete(ese_logwriter *w, uint8_t lrtyp, const model_node *n,
@@ -126,19 +142,9 @@ JET_ERR model_delete(ese_logwriter *w, uint8_t lrtyp, const model_node *n,
 JET_ERR model_undo(ese_logwriter *w, const model_node *n, uint16_t oper,
 		   const uint8_t *bm_key, uint16_t cb_bm_key, jr_errinfo *ei)
 {
-	size_t len = 51 + (size_t)cb_bm_key;
-	uint8_t *r = g_malloc0(len);
-	JET_ERR err;
-
-	node_head(r, 39, n);
-	jr_put_le16(r + 44, cb_bm_key);
-	jr_put_le16(r + 46, 0);
-	jr_put_le16(r + 48, oper);
-	r[50] = n->level;
-	memcpy(r + 51, bm_key, cb_bm_key);
-	err = put(w, r, len, ei);
-	g_free(r);
-	return err;
+	/* the level byte, then the bookmark key */
+	return node_record(w, 39, n, cb_bm_key, 0, oper, &n->level, 1, bm_key,
+			   cb_bm_key, ei);
 }
 
 JET_ERR model_delta(ese_logwriter *w, const model_node *n, bool is64,
@@ -173,14 +179,8 @@ JET_ERR model_split2(ese_logwriter *w, const model_split *s, jr_errinfo *ei)
 	uint8_t *r = g_malloc0(len), *p;
 	JET_ERR err;
 
-	r[0] = 62;
-	jr_put_le16(r + 1, s->procid);
-	r[3] = 1;
-	jr_put_le32(r + 4, s->pgno);
-	jr_put_le64(r + 8, s->after);
-	jr_put_le64(r + 16, s->before);
-	jr_put_le32(r + 24, s->trx);
-	r[28] = s->level;
+	page_head(r, 62, s->procid, s->pgno, s->after, s->before, s->trx,
+		  s->level);
 	r[31] = 0x04;
 	jr_put_le32(r + 32, s->pgno_new);
 	jr_put_le32(r + 36, s->pgno_right);
@@ -238,14 +238,7 @@ JET_ERR model_page_move_rec(ese_logwriter *w, const model_page_move *m,
 	err = ese_page_compact(&lay, tmp, &cb_head, &cb_tail, ei);
 	if (err < 0)
 		goto free_bufs;
-	r[0] = 65;
-	jr_put_le16(r + 1, m->procid);
-	r[3] = 1;
-	jr_put_le32(r + 4, m->pgno);
-	jr_put_le64(r + 8, m->after);
-	jr_put_le64(r + 16, m->before);
-	jr_put_le32(r + 24, m->trx);
-	r[28] = 1;
+	page_head(r, 65, m->procid, m->pgno, m->after, m->before, m->trx, 1);
 	jr_put_le32(r + 32, m->dest);
 	jr_put_le32(r + 36, m->left);
 	jr_put_le32(r + 40, m->right);
