@@ -34,6 +34,7 @@
 #include "recover/recovery.h"
 #include "restore/extrestore.h"
 #include "synth/backupset.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define SET "srum-win11-dirty"
@@ -883,44 +884,11 @@ static void assert_is_reference(const char *path)
 
 /* ---- status callback ---- */
 
-struct status_log {
-	JET_SNT snt[4096];
-	uint32_t done[4096], total[4096];
-	unsigned n;
-	int stop_after;          /* return an error at this progress call */
-};
-static struct status_log g_status;
-
-static JET_ERR record_status(JET_SESID sesid, JET_SNP snp, JET_SNT snt,
-			     void *pv)
-{
-	struct status_log *s = &g_status;
-	const JET_SNPROG *pr = pv;
-
-	assert_int_equal(sesid, 0);
-	assert_int_equal(snp, JET_snpRestore);
-	if (s->n < G_N_ELEMENTS(s->snt)) {
-		s->snt[s->n] = snt;
-		if (snt == JET_sntProgress) {
-			assert_non_null(pr);
-			assert_int_equal(pr->cbStruct, sizeof(JET_SNPROG));
-			s->done[s->n] = pr->cunitDone;
-			s->total[s->n] = pr->cunitTotal;
-		} else {
-			assert_null(pv);
-		}
-		s->n++;
-	}
-	if (snt == JET_sntProgress && s->stop_after && --s->stop_after == 0)
-		return JET_errDiskFull;
-	return 0;
-}
-
 static void test_status_sequence(void **state)
 {
 	fx f;
 	JET_LOGINFO l = li(0, 0, "");
-	struct status_log *s = &g_status;
+	jr_test_status_log *s = &jr_test_status;
 	unsigned progress = 0;
 	char *t;
 
@@ -928,20 +896,11 @@ static void test_status_sequence(void **state)
 	fx_init(&f, "extrestore-status", 0x59, 0x5C, false);
 	memset(s, 0, sizeof(*s));
 	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
-					     NULL, NULL, NULL, record_status),
+					     NULL, NULL, NULL,
+					     jr_test_record_status),
 			 0);
 	fx_after(&f, 0);
-	assert_true(s->n >= 4);
-	assert_int_equal(s->snt[0], JET_sntBegin);
-	assert_int_equal(s->snt[s->n - 1], JET_sntComplete);
-	for (unsigned i = 1; i + 1 < s->n; i++) {
-		assert_int_equal(s->snt[i], JET_sntProgress);
-		assert_true(s->done[i] <= s->total[i]);
-		assert_int_equal(s->total[i], s->total[1]);
-		if (i > 1)
-			assert_true(s->done[i] >= s->done[i - 1]);
-		progress++;
-	}
+	progress = jr_test_status_sequence(s);
 	/* Copy (2.4 MiB) and replay (4 logs of 64 KiB) both report. */
 	assert_true(progress >= 3);
 	assert_true(s->done[s->n - 2] > s->done[1]);
@@ -954,7 +913,8 @@ static void test_status_sequence(void **state)
 	memset(s, 0, sizeof(*s));
 	s->stop_after = 2;
 	assert_int_equal(JetExternalRestore2(f.out, f.out, NULL, 0, f.bk, &l,
-					     NULL, NULL, NULL, record_status),
+					     NULL, NULL, NULL,
+					     jr_test_record_status),
 			 JET_errDiskFull);
 	assert_int_equal(s->snt[0], JET_sntBegin);
 	assert_int_equal(s->snt[s->n - 1], JET_sntFail);

@@ -72,6 +72,7 @@
 #include "recover/recovery.h"
 #include "synth/backupset.h"
 #include "synth/model.h"
+#include "fixture.h"
 #include "testutil.h"
 #include "util/bytes.h"
 
@@ -553,19 +554,6 @@ static void n1_image(fixture *f, const char *set1, const char *out1,
 
 /* The model of the whole workload: the input's rows (base), minus 704,
  * row 700's new value, plus 715..757. */
-/* The structural check finds no problem in db. */
-static void check_sound(const char *db)
-{
-	jr_dbcheck_result chk;
-	jr_errinfo ei;
-
-	assert_int_equal(jr_dbcheck(db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
-}
-
 /* A new table with base's rows (keys and lines copied). */
 static GHashTable *copy_rows(GHashTable *base)
 {
@@ -702,7 +690,7 @@ static void test_model_read_by_libesedb(void **state)
 			 f.n1);
 	g_free(res);
 
-	check_sound(res_db);
+	jr_test_check_sound(res_db);
 
 	/* the model */
 	model = workload_model(&f, base);
@@ -900,7 +888,7 @@ static void test_root_move_read_by_libesedb(void **state)
 		assert_int_equal(jr_le32(n.data + 14), X);
 	}
 	g_free(res);
-	check_sound(res_db);
+	jr_test_check_sound(res_db);
 
 	/* libesedb finds the table at its new root through the catalog and
 	 * reads every row as before */
@@ -1136,7 +1124,7 @@ static void test_merge_and_deltas_read_by_libesedb(void **state)
 	assert_int_equal(jr_le32(page_of(res, right) + ESE_PGHDR_PGNO_PREV),
 			 left);
 	g_free(res);
-	check_sound(res_db);
+	jr_test_check_sound(res_db);
 
 	/* model: L's rows gone, rows 10 and 11 with their new IdIndex */
 	model = copy_rows(base);
@@ -1367,7 +1355,7 @@ static void test_tree_create_split_empty(void **state)
 		db = g_build_filename(out, "SRUDB.dat", NULL);
 		write_tree_set(&f, set, P, stage, root_img);
 		recover(set, out, &sum);
-		check_sound(db);
+		jr_test_check_sound(db);
 		res = jr_test_slurp(db, &lres);
 		if (stage == 1) {
 			const uint8_t *oe = page_of(res, P + 1);
@@ -1447,35 +1435,6 @@ static void test_tree_create_split_empty(void **state)
 }
 
 /* ---- the workload restored from a streaming backup ---- */
-
-struct status_log {
-	JET_SNT snt[1024];
-	uint32_t done[1024], total[1024];
-	unsigned n;
-};
-static struct status_log g_status;
-
-static JET_ERR record_status(JET_SESID sesid, JET_SNP snp, JET_SNT snt,
-			     void *pv)
-{
-	struct status_log *s = &g_status;
-	const JET_SNPROG *pr = pv;
-
-	assert_int_equal(sesid, 0);
-	assert_int_equal(snp, JET_snpRestore);
-	assert_true(s->n < G_N_ELEMENTS(s->snt));
-	s->snt[s->n] = snt;
-	if (snt == JET_sntProgress) {
-		assert_non_null(pr);
-		assert_int_equal(pr->cbStruct, sizeof(JET_SNPROG));
-		s->done[s->n] = pr->cunitDone;
-		s->total[s->n] = pr->cunitTotal;
-	} else {
-		assert_null(pv);
-	}
-	s->n++;
-	return 0;
-}
 
 /* The copy was taken while GEN was the current generation: its pages are
  * the input's (older than every record of the log) and it needs GEN only;
@@ -1570,7 +1529,7 @@ static void test_backup_restore_read_by_libesedb(void **state)
 	JET_LOGINFO li;
 	jr_errinfo ei;
 	fixture f;
-	struct status_log *s = &g_status;
+	jr_test_status_log *s = &jr_test_status;
 	uint8_t *res, *sres, *copy, img[PS];
 	size_t lres, lsoft, lcopy;
 	unsigned nbk, nbk1, progress = 0;
@@ -1638,24 +1597,15 @@ static void test_backup_restore_read_by_libesedb(void **state)
 	g_strlcpy(li.szBaseName, "SRU", sizeof(li.szBaseName));
 	memset(s, 0, sizeof(*s));
 	assert_int_equal(JetExternalRestore2(out, out, NULL, 0, bk, &li, NULL,
-					     tlog, tchk, record_status),
+					     tlog, tchk, jr_test_record_status),
 			 JET_errSuccess);
+	assert_true(s->n <= 1024);
 	hash1 = jr_test_dir_hash(bk, &nbk1);
 	assert_string_equal(hash1, hash0);
 	assert_int_equal(nbk1, 2);
 
 	/* begin, monotonic progress to the total, complete */
-	assert_true(s->n >= 4);
-	assert_int_equal(s->snt[0], JET_sntBegin);
-	assert_int_equal(s->snt[s->n - 1], JET_sntComplete);
-	for (unsigned i = 1; i + 1 < s->n; i++) {
-		assert_int_equal(s->snt[i], JET_sntProgress);
-		assert_true(s->done[i] <= s->total[i]);
-		assert_int_equal(s->total[i], s->total[1]);
-		if (i > 1)
-			assert_true(s->done[i] >= s->done[i - 1]);
-		progress++;
-	}
+	progress = jr_test_status_sequence(s);
 	assert_true(progress >= 2);
 	assert_true(s->done[s->n - 2] > s->done[1]);
 	fprintf(stderr, "restore: %u status calls, %u progress, %u..%u of "
@@ -1688,7 +1638,7 @@ static void test_backup_restore_read_by_libesedb(void **state)
 	g_free(sres);
 	g_free(res);
 
-	check_sound(res_db);
+	jr_test_check_sound(res_db);
 	cli = cli_check(res_db);
 	if (cli >= 0)
 		assert_int_equal(cli, 0);

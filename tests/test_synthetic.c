@@ -36,6 +36,7 @@
 #include "ese/pagemut.h"
 #include "recover/dbcheck.h"
 #include "recover/recovery.h"
+#include "fixture.h"
 #include "testutil.h"
 #include "util/bytes.h"
 
@@ -148,19 +149,6 @@ static void recover_into(const char *db, const char *out,
 	jr_errinfo_clear(&ei);
 	if (jr_recover_database(&o, sum, &ei) < 0)
 		fail_msg("recover: %d %s", ei.err, ei.detail);
-}
-
-/* The structural check finds no problem in db. */
-static void check_sound(const char *db)
-{
-	jr_dbcheck_result chk;
-	jr_errinfo ei;
-
-	assert_int_equal(jr_dbcheck(db, NULL, &chk, &ei), 0);
-	if (chk.problems.total)
-		fail_msg("check: page %u: %s", chk.problems.items[0].pgno,
-			 chk.problems.items[0].reason);
-	jr_dbcheck_free(&chk);
 }
 
 /* A rightmost leaf of a unique data tree with a few lines and room. */
@@ -433,7 +421,7 @@ static void test_open_transaction_rolled_back(void **state)
 		assert_false(n.flags & ESE_LINE_DELETED);
 		assert_int_equal(jr_le64(p + ESE_PGHDR_DBTIME), f.dbtime + 2);
 	}
-	check_sound(out_db);
+	jr_test_check_sound(out_db);
 	(void)cb_first;
 
 	g_free(res);
@@ -622,7 +610,7 @@ static void test_full_right_merge(void **state)
 					 ESE_PGHDR_PGNO_NEXT), R);
 	assert_int_equal(jr_le64(page_of(&f, R) + ESE_PGHDR_DBTIME), D);
 	assert_int_equal(jr_le64(page_of(&f, P) + ESE_PGHDR_DBTIME), D);
-	check_sound(out_db);
+	jr_test_check_sound(out_db);
 
 	g_free(img);
 	g_free(res);
@@ -768,7 +756,7 @@ static void test_page_move_and_shrink(void **state)
 	assert_int_equal(jr_le32(n.data), DEST);
 	assert_int_equal(jr_le32(page_of(&f, left) + ESE_PGHDR_PGNO_NEXT), DEST);
 	assert_int_equal(jr_le32(page_of(&f, right) + ESE_PGHDR_PGNO_PREV), DEST);
-	check_sound(out_db);
+	jr_test_check_sound(out_db);
 
 	g_free(res);
 	g_free(out_db);
