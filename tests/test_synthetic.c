@@ -497,6 +497,20 @@ static unsigned used_bytes(fixture *f, const uint8_t *p)
 	return cb;
 }
 
+/* Page p is in use, a parent of leaves with three lines or more, neither
+ * of a space tree nor empty nor flagged `excluded`; *n: its lines. */
+static bool parent_of_leaves(fixture *f, const uint8_t *p, uint32_t excluded,
+			     unsigned *n)
+{
+	uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
+
+	*n = ese_page_line_count(&f->lay, p);
+	return !ese_page_is_blank(&f->lay, p) &&
+	       (fl & ESE_PGF_PARENT_OF_LEAF) &&
+	       !(fl & (ESE_PGF_SPACE_TREE | ESE_PGF_EMPTY | excluded)) &&
+	       *n >= 3;
+}
+
 /* A parent-of-leaf page P whose pointer `*iline` (not its last) leads to
  * a leaf L that fits into its right sibling R (pointer *iline + 1). */
 static bool find_merge(fixture *f, uint32_t *P, unsigned *iline, uint32_t *L,
@@ -507,13 +521,9 @@ static bool find_merge(fixture *f, uint32_t *P, unsigned *iline, uint32_t *L,
 
 	for (uint32_t pg = 1; pg <= npages; pg++) {
 		const uint8_t *p = page_of(f, pg);
-		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
-		unsigned n = ese_page_line_count(&f->lay, p);
+		unsigned n;
 
-		if (ese_page_is_blank(&f->lay, p) ||
-		    !(fl & ESE_PGF_PARENT_OF_LEAF) ||
-		    (fl & (ESE_PGF_SPACE_TREE | ESE_PGF_NON_UNIQUE_KEYS |
-			   ESE_PGF_EMPTY)) || n < 3)
+		if (!parent_of_leaves(f, p, ESE_PGF_NON_UNIQUE_KEYS, &n))
 			continue;
 		for (unsigned i = 0; i + 1 < n; i++) {
 			ese_node a, b;
@@ -631,12 +641,9 @@ static bool find_moveable(fixture *f, uint32_t *P, unsigned *iline,
 
 	for (uint32_t pg = 1; pg <= npages; pg++) {
 		const uint8_t *p = page_of(f, pg);
-		uint32_t fl = jr_le32(p + ESE_PGHDR_FLAGS);
-		unsigned n = ese_page_line_count(&f->lay, p);
+		unsigned n;
 
-		if (ese_page_is_blank(&f->lay, p) ||
-		    !(fl & ESE_PGF_PARENT_OF_LEAF) ||
-		    (fl & (ESE_PGF_SPACE_TREE | ESE_PGF_EMPTY)) || n < 3)
+		if (!parent_of_leaves(f, p, 0, &n))
 			continue;
 		for (unsigned i = 1; i + 1 < n; i++) {
 			ese_node a;
