@@ -303,6 +303,19 @@ static JET_ERR parse_buf(uint8_t *buf, size_t len, jr_errinfo *ei)
 	return err;
 }
 
+/* The header in hdr (a full ESE_LOGHDR_SIZE buffer), first re-checksummed
+ * when `reseal`, fails to parse with want; the detail names `detail`
+ * when it is not NULL. */
+static void assert_parse_fails(uint8_t *hdr, bool reseal, JET_ERR want,
+			       const char *detail, jr_errinfo *ei)
+{
+	if (reseal)
+		jr_put_le32(hdr, ese_loghdr_checksum(hdr));
+	assert_int_equal(parse_buf(hdr, ESE_LOGHDR_SIZE, ei), want);
+	if (detail)
+		assert_non_null(strstr(ei->detail, detail));
+}
+
 static void test_damaged(void **state)
 {
 	size_t len;
@@ -315,18 +328,15 @@ static void test_damaged(void **state)
 	for (size_t bit = 0; bit < ESE_LOGHDR_SIZE * 8; bit += 997) {
 		memcpy(copy, buf, sizeof(copy));
 		copy[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(parse_buf(copy, sizeof(copy), &ei),
-				 JET_errLogFileCorrupt);
-		assert_non_null(strstr(ei.detail, "checksum"));
+		assert_parse_fails(copy, false, JET_errLogFileCorrupt,
+				   "checksum", &ei);
 	}
 	/* truncated */
 	assert_int_equal(parse_buf(buf, 4095, &ei), JET_errLogFileCorrupt);
 	assert_non_null(strstr(ei.detail, "truncated"));
 	/* zero-filled */
 	memset(copy, 0, sizeof(copy));
-	assert_int_equal(parse_buf(copy, sizeof(copy), &ei),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "blank"));
+	assert_parse_fails(copy, false, JET_errLogFileCorrupt, "blank", &ei);
 	g_free(buf);
 }
 
@@ -355,10 +365,8 @@ static void test_legacy_and_foreign(void **state)
 	jr_put_le32(copy + 32, 7);
 	jr_put_le32(copy + 36, 3704);
 	jr_put_le32(copy + 40, 17);
-	jr_put_le32(copy, ese_loghdr_checksum(copy));
-	assert_int_equal(parse_buf(copy, sizeof(copy), &ei),
-			 JET_errBadLogVersion);
-	assert_non_null(strstr(ei.detail, "ESE 7.3704 legacy log format"));
+	assert_parse_fails(copy, true, JET_errBadLogVersion,
+			   "ESE 7.3704 legacy log format", &ei);
 	assert_non_null(strstr(ei.detail, "7.3704.17"));
 	/* major 6 */
 	assert_int_equal(parse_patched(buf, 32, 6, &ei), JET_errBadLogVersion);
@@ -374,9 +382,7 @@ static void test_legacy_and_foreign(void **state)
 	jr_put_le32(copy + 24, 4);
 	jr_put_le32(copy + 28, 909);
 	jr_put_le32(copy + 32, 0);
-	assert_int_equal(parse_buf(copy, sizeof(copy), &ei),
-			 JET_errBadLogVersion);
-	assert_non_null(strstr(ei.detail, "Jet 500"));
+	assert_parse_fails(copy, false, JET_errBadLogVersion, "Jet 500", &ei);
 	/* a database header type at 667 */
 	assert_int_equal(parse_patched(buf, 667, 0, &ei), JET_errSuccess);
 	assert_int_equal(parse_patched(buf, 667, 1, &ei),
@@ -384,16 +390,11 @@ static void test_legacy_and_foreign(void **state)
 	/* sector size other than 4 KiB in format 8 */
 	memcpy(copy, buf, sizeof(copy));
 	jr_put_le16(copy + 8, 512);
-	jr_put_le32(copy, ese_loghdr_checksum(copy));
-	assert_int_equal(parse_buf(copy, sizeof(copy), &ei),
-			 JET_errLogFileCorrupt);
+	assert_parse_fails(copy, true, JET_errLogFileCorrupt, NULL, &ei);
 	/* an attach entry whose names run past the list */
 	memcpy(copy, buf, sizeof(copy));
 	jr_put_le16(copy + ESE_LOGHDR_ATTACH_OFFSET + 2, 2000);
-	jr_put_le32(copy, ese_loghdr_checksum(copy));
-	assert_int_equal(parse_buf(copy, sizeof(copy), &ei),
-			 JET_errLogFileCorrupt);
-	assert_non_null(strstr(ei.detail, "attach"));
+	assert_parse_fails(copy, true, JET_errLogFileCorrupt, "attach", &ei);
 	g_free(buf);
 }
 
