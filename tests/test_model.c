@@ -43,6 +43,12 @@
  *     of rows 10 and 11 (the table has no escrow column: the bytes stand
  *     in for one), a Delta rolled back with its Undo, a Delta64 left open
  *     (undone at the end). libesedb: 695 rows, 10 -> 1010, 11 -> 65547.
+ *   - committed deletes on four leaves, then a partial left merge (188's
+ *     first lines into 187, the root re-keys 187's pointer) and a full
+ *     left merge (91 into 90, 91 leaves the tree), each leaf record with
+ *     the merged page's image. libesedb: 659 rows; the same merges redone
+ *     from the images (the merged pages already on disk) give the same
+ *     pages byte for byte.
  * The first workload also as a streaming backup restored with
  * JetExternalRestore2: the copy (the input's pages, older than every log
  * record) with backup info and trailer, log G in the backup, G+1 in the
@@ -1170,6 +1176,444 @@ static void test_merge_and_deltas_read_by_libesedb(void **state)
 	g_free(set);
 }
 
+/* ---- a partial left merge and a full left merge ---- */
+
+/*
+ * Root lines (input): 5 -> 90 (27 rows), 6 -> 91 (22), 12 -> 187 (35),
+ * 13 -> 188 (19). The leaves are full (200..460 bytes free), so
+ * committed deletes and their cleanup make room first, as version cleanup
+ * does before online defragmentation merges:
+ *   T40 flag-deletes 187 lines 18..34, 188 lines 3 and 12..18, 90 lines
+ *       15..26, 91 lines 4..21 (55 rows); commits.
+ *   T41 (cleanup) deletes those nodes (Delete, highest line first), all
+ *       but 188 line 3, which stays flag-deleted (54 nodes).
+ *   T42 partial left merge of 188 into 187 (ilineMerge 7: lines 0..7
+ *       move but the flag-deleted line 3, which is dropped; 188 keeps 4
+ *       lines); the root re-keys its pointer to 187 (line 12) with the
+ *       separator between 188's lines 7 and 8.
+ *   T43 full left merge of 91 into 90 (its 4 lines move, 91 leaves the
+ *       tree): the root's line 6 points to 90, line 5 goes.
+ * Both leaf records carry the merged page's image (ESE logs it for left
+ * merges): the page as recovery of T40, T41 leaves it.
+ */
+#define ML_LEFT_P 187u
+#define ML_MERGED_P 188u
+#define ML_LEFT_F 90u
+#define ML_MERGED_F 91u
+#define ML_ILINE_MERGE 7u
+
+static const struct {
+	uint32_t pgno;
+	uint16_t lo, hi;        /* input lines flag-deleted */
+} ml_deletes[] = {
+	{ ML_LEFT_P, 18, 34 }, { ML_MERGED_P, 12, 18 },
+	{ ML_MERGED_P, 3, 3 }, { ML_LEFT_F, 15, 26 },
+	{ ML_MERGED_F, 4, 21 },
+};
+
+/* A leaf node record on pgno, its dbtime moved on in f->db. */
+static model_node ml_node(fixture *f, uint16_t procid, uint32_t pgno,
+			  uint16_t iline, bool versioned)
+{
+	model_node n;
+
+	memset(&n, 0, sizeof(n));
+	n.procid = procid;
+	n.trx = 0x1000u + procid;
+	n.level = 1;
+	n.pgno = pgno;
+	n.before = dbtime_of(f, pgno);
+	n.after = ++f->dbtime;
+	n.iline = iline;
+	n.flags = 0x04 | (versioned ? 0x01 : 0);
+	n.rceid = versioned ? ++f->rceid : 0;
+	n.pgno_fdp = ROOT;
+	n.objid = OBJID;
+	jr_put_le64(page_of(f->db, pgno) + ESE_PGHDR_DBTIME, n.after);
+	return n;
+}
+
+/* One Merge2 level as ErrLGMerge logs it: the leaf (mtype != 0) with its
+ * siblings, merge type, ilineMerge, separator and page image; a parent
+ * level with nil sibling dbtimes. */
+typedef struct {
+	uint32_t pgno, left, right, parent;
+	uint16_t iline, iline_merge;
+	uint8_t mflags, mtype;
+	const uint8_t *sep, *img;
+	uint16_t cb_sep;
+} ml_level;
+
+static void ml_merge2(fixture *f, ese_logwriter *w, uint16_t procid,
+		      uint64_t D, const ml_level *m)
+{
+	const size_t len = 96u + m->cb_sep + (m->img ? PS : 0);
+	uint8_t *r = g_malloc0(len);
+	jr_errinfo ei;
+
+	r[0] = 63;
+	jr_put_le16(r + 1, procid);
+	r[3] = 1;
+	jr_put_le32(r + 4, m->pgno);
+	jr_put_le64(r + 8, D);
+	jr_put_le64(r + 16, dbtime_of(f, m->pgno));
+	jr_put_le32(r + 24, 0x1000u + procid);
+	r[28] = 1;
+	jr_put_le16(r + 29, m->iline);
+	r[31] = 0x04;
+	jr_put_le32(r + 32, m->right);
+	jr_put_le64(r + 36, m->right ? dbtime_of(f, m->right)
+				     : MODEL_DBTIME_NIL);
+	jr_put_le32(r + 44, m->left);
+	jr_put_le64(r + 48, m->left ? dbtime_of(f, m->left)
+				    : MODEL_DBTIME_NIL);
+	jr_put_le32(r + 56, m->parent);
+	jr_put_le64(r + 60, m->parent ? dbtime_of(f, m->parent)
+				      : MODEL_DBTIME_NIL);
+	jr_put_le32(r + 68, ROOT);
+	jr_put_le32(r + 72, OBJID);
+	jr_put_le16(r + 82, m->iline_merge);
+	r[84] = m->mflags;
+	r[85] = m->mtype;
+	jr_put_le16(r + 86, m->cb_sep);
+	jr_put_le32(r + 92, m->img ? PS : 0);
+	if (m->cb_sep)
+		memcpy(r + 96, m->sep, m->cb_sep);
+	if (m->img)
+		memcpy(r + 96 + m->cb_sep, m->img, PS);
+	ok(ese_logwriter_append(w, r, len, NULL, &ei), &ei);
+	g_free(r);
+}
+
+/* The pages a merge macro touches take its dbtime. */
+static void ml_touch(fixture *f, uint64_t D, const uint32_t *pg, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		jr_put_le64(page_of(f->db, pg[i]) + ESE_PGHDR_DBTIME, D);
+}
+
+/* The 5-byte key of line iline of pgno in the input. */
+static void ml_key(fixture *f, uint32_t pgno, unsigned iline, uint8_t k[5])
+{
+	jr_errinfo ei;
+	ese_node n;
+
+	assert_int_equal(ese_node_get(&f->lay, page_of(f->db, pgno), iline,
+				      &n, &ei), 0);
+	assert_int_equal(ese_key_copy(&n.key, k, 5), 5);
+}
+
+/* ErrBTIComputeSeparatorKey for unique keys: the shortest prefix of next
+ * that sorts after prev. */
+static uint16_t ml_separator(const uint8_t prev[5], const uint8_t next[5],
+			     uint8_t sep[5])
+{
+	uint16_t cb = 1;
+
+	while (cb < 5 && memcmp(prev, next, cb) == 0)
+		cb++;
+	memcpy(sep, next, cb);
+	return cb;
+}
+
+static void write_merge_set(fixture *f, const char *dir,
+			    const uint8_t *img_p, const uint8_t *img_f,
+			    const uint8_t *sep, uint16_t cb_sep)
+{
+	uint8_t *input = g_memdup2(f->db, f->len);
+	ese_logwriter *w;
+	jr_errinfo ei;
+	model_node n;
+
+	f->dbtime = f->hdr.dbtime;
+	f->rceid = 0;
+	w = open_log(f, dir);
+	ok(model_begin0(w, 40, 0x1000u + 40, &ei), &ei);
+	for (size_t i = 0; i < G_N_ELEMENTS(ml_deletes); i++)
+		for (unsigned l = ml_deletes[i].lo; l <= ml_deletes[i].hi;
+		     l++) {
+			n = ml_node(f, 40, ml_deletes[i].pgno, (uint16_t)l,
+				    true);
+			ok(model_delete(w, 32, &n, &ei), &ei);
+		}
+	ok(model_commit0(w, 40, 0x2000u + 40, &ei), &ei);
+	ok(model_begin0(w, 41, 0x1000u + 41, &ei), &ei);
+	for (size_t i = 0; i < G_N_ELEMENTS(ml_deletes); i++) {
+		if (ml_deletes[i].pgno == ML_MERGED_P && ml_deletes[i].lo == 3)
+			continue;
+		for (int l = ml_deletes[i].hi; l >= ml_deletes[i].lo; l--) {
+			n = ml_node(f, 41, ml_deletes[i].pgno, (uint16_t)l,
+				    false);
+			ok(model_delete(w, 35, &n, &ei), &ei);
+		}
+	}
+	ok(model_commit0(w, 41, 0x2000u + 41, &ei), &ei);
+	ok(ese_logwriter_flush(w, &ei), &ei);
+	ok(ese_logwriter_new_generation(w, &ei), &ei);
+
+	if (img_p) {
+		const uint64_t D = ++f->dbtime;
+		const ml_level root = { ROOT, 0, 0, 0, 13, 0, 0x01, 0, NULL,
+					NULL, 0 };
+		const ml_level leaf = { ML_MERGED_P, ML_LEFT_P, 189, ROOT, 0,
+					ML_ILINE_MERGE, 0, 6, sep, img_p,
+					cb_sep };
+		const uint32_t pg[] = { ROOT, ML_MERGED_P, ML_LEFT_P, 189 };
+
+		ok(model_begin0(w, 42, 0x1000u + 42, &ei), &ei);
+		ok(model_macro(w, 11, 42, D, &ei), &ei);
+		ml_merge2(f, w, 42, D, &root);
+		ml_merge2(f, w, 42, D, &leaf);
+		ok(model_macro(w, 12, 42, D, &ei), &ei);
+		ok(model_commit0(w, 42, 0x2000u + 42, &ei), &ei);
+		ml_touch(f, D, pg, G_N_ELEMENTS(pg));
+	}
+	if (img_f) {
+		const uint64_t D = ++f->dbtime;
+		const ml_level root = { ROOT, 0, 0, 0, 6, 0, 0x03, 0, NULL,
+					NULL, 0 };
+		const ml_level leaf = { ML_MERGED_F, ML_LEFT_F, 92, ROOT, 0,
+					3, 0x04, 5, NULL, img_f, 0 };
+		const uint32_t pg[] = { ROOT, ML_MERGED_F, ML_LEFT_F, 92 };
+
+		ok(model_begin0(w, 43, 0x1000u + 43, &ei), &ei);
+		ok(model_macro(w, 11, 43, D, &ei), &ei);
+		ml_merge2(f, w, 43, D, &root);
+		ml_merge2(f, w, 43, D, &leaf);
+		ok(model_macro(w, 12, 43, D, &ei), &ei);
+		ok(model_commit0(w, 43, 0x2000u + 43, &ei), &ei);
+		ml_touch(f, D, pg, G_N_ELEMENTS(pg));
+	}
+	/* f->db tracked the pages' dbtimes; the input is the one before
+	 * the log */
+	memcpy(f->db, input, f->len);
+	g_free(input);
+	close_set(f, dir, w);
+}
+
+/* Page pgno of the root line iline of page p. */
+static uint32_t ml_child(fixture *f, const uint8_t *p, unsigned iline)
+{
+	jr_errinfo ei;
+	ese_node n;
+
+	assert_int_equal(ese_node_get(&f->lay, p, iline, &n, &ei), 0);
+	assert_int_equal(n.cb_data, 4);
+	return jr_le32(n.data);
+}
+
+static unsigned ml_lines(fixture *f, const uint8_t *db, uint32_t pgno)
+{
+	return ese_page_line_count(&f->lay, page_of((uint8_t *)db, pgno));
+}
+
+static void test_left_merges_read_by_libesedb(void **state)
+{
+	char *set1 = jr_test_tmpdir("lmerge_set1");
+	char *out1 = jr_test_tmpdir("lmerge_out1");
+	char *set = jr_test_tmpdir("lmerge_set");
+	char *out = jr_test_tmpdir("lmerge_out");
+	char *set3 = jr_test_tmpdir("lmerge_set3");
+	char *out3 = jr_test_tmpdir("lmerge_out3");
+	char *in_db = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	char *res1_db = g_build_filename(out1, "SRUDB.dat", NULL);
+	char *res_db = g_build_filename(out, "SRUDB.dat", NULL);
+	char *h_in, *h_out;
+	GHashTable *base, *got, *model;
+	jr_recovery_summary sum;
+	fixture f;
+	uint8_t *input, *res, img_p[PS], img_f[PS], sep[5], k7[5], k8[5];
+	uint8_t key[16];
+	size_t lres;
+	uint16_t cb_sep, cb_sep91;
+	uint8_t sep91[16];
+	unsigned removed = 0;
+	jr_errinfo ei;
+	ese_node n;
+
+	(void)state;
+	setup_fixture(&f);
+	base = export(in_db, "lm_exp_in", &h_in);
+	{
+		const uint8_t *root = page_of(f.db, ROOT);
+
+		assert_int_equal(ml_child(&f, root, 5), ML_LEFT_F);
+		assert_int_equal(ml_child(&f, root, 6), ML_MERGED_F);
+		assert_int_equal(ml_child(&f, root, 12), ML_LEFT_P);
+		assert_int_equal(ml_child(&f, root, 13), ML_MERGED_P);
+		assert_int_equal(ml_lines(&f, f.db, ML_LEFT_F), 27);
+		assert_int_equal(ml_lines(&f, f.db, ML_MERGED_F), 22);
+		assert_int_equal(ml_lines(&f, f.db, ML_LEFT_P), 35);
+		assert_int_equal(ml_lines(&f, f.db, ML_MERGED_P), 19);
+		assert_int_equal(jr_le32(page_of(f.db, ML_MERGED_F) +
+					 ESE_PGHDR_PGNO_NEXT), 92);
+		assert_int_equal(jr_le32(page_of(f.db, ML_MERGED_P) +
+					 ESE_PGHDR_PGNO_NEXT), 189);
+	}
+	/* 91's separator in the root, which 90's pointer takes */
+	assert_int_equal(ese_node_get(&f.lay, page_of(f.db, ROOT), 6, &n, &ei),
+			 0);
+	cb_sep91 = (uint16_t)ese_key_copy(&n.key, sep91, sizeof(sep91));
+	assert_true(cb_sep91 >= 1 && cb_sep91 <= 5);
+	/* the model: the deleted rows go, every other row stays as it is */
+	model = copy_rows(base);
+	for (size_t i = 0; i < G_N_ELEMENTS(ml_deletes); i++)
+		for (unsigned l = ml_deletes[i].lo; l <= ml_deletes[i].hi;
+		     l++) {
+			char idx[16];
+
+			assert_int_equal(ese_node_get(&f.lay,
+						      page_of(f.db,
+							      ml_deletes[i].pgno),
+						      l, &n, &ei), 0);
+			snprintf(idx, sizeof(idx), "%u", jr_le32(n.data + 5));
+			assert_true(g_hash_table_remove(model, idx));
+			removed++;
+		}
+	assert_int_equal(removed, 55);
+	assert_int_equal(g_hash_table_size(model), NROWS - 55);
+	ml_key(&f, ML_MERGED_P, ML_ILINE_MERGE, k7);
+	ml_key(&f, ML_MERGED_P, ML_ILINE_MERGE + 1, k8);
+	cb_sep = ml_separator(k7, k8, sep);
+	assert_true(cb_sep >= 2 && cb_sep <= 5);
+	input = g_malloc(f.len);
+	memcpy(input, f.db, f.len);
+
+	/* stage 1: the deletes only, for the merged pages' images */
+	write_merge_set(&f, set1, NULL, NULL, NULL, 0);
+	recover(set1, out1, &sum);
+	assert_int_equal(sum.redo.applied[32], 55);
+	assert_int_equal(sum.redo.applied[35], 54);
+	res = jr_test_slurp(res1_db, &lres);
+	assert_int_equal(ml_lines(&f, res, ML_LEFT_P), 18);
+	assert_int_equal(ml_lines(&f, res, ML_MERGED_P), 12);
+	assert_int_equal(ml_lines(&f, res, ML_LEFT_F), 15);
+	assert_int_equal(ml_lines(&f, res, ML_MERGED_F), 4);
+	memcpy(img_p, page_of(res, ML_MERGED_P), PS);
+	memcpy(img_f, page_of(res, ML_MERGED_F), PS);
+	g_free(res);
+
+	/* stage 2: the same log and the two merges */
+	write_merge_set(&f, set, img_p, img_f, sep, cb_sep);
+	assert_memory_equal(f.db, input, f.len);
+	recover(set, out, &sum);
+	assert_int_equal(sum.redo.applied[32], 55);
+	assert_int_equal(sum.redo.applied[35], 54);
+	assert_int_equal(sum.redo.applied[63], 2);
+	assert_int_equal(sum.redo.trx_undone, 0);
+	assert_int_equal(sum.dbtime, f.dbtime);   /* nothing undone */
+
+	res = jr_test_slurp(res_db, &lres);
+	{
+		const uint8_t *root = page_of(res, ROOT);
+		uint8_t rk[16];
+		ese_node rn;
+
+		/* root: 23 lines less line 5; 90 at 5, 187 at 11, 188 at 12 */
+		assert_int_equal(ml_lines(&f, res, ROOT), 22);
+		assert_int_equal(ml_child(&f, root, 4), 89);
+		assert_int_equal(ml_child(&f, root, 5), ML_LEFT_F);
+		assert_int_equal(ml_child(&f, root, 6), 92);
+		assert_int_equal(ml_child(&f, root, 11), ML_LEFT_P);
+		assert_int_equal(ml_child(&f, root, 12), ML_MERGED_P);
+		/* 187's pointer has the new separator */
+		assert_int_equal(ese_node_get(&f.lay, root, 11, &rn, &ei), 0);
+		assert_int_equal(ese_key_copy(&rn.key, rk, sizeof(rk)),
+				 cb_sep);
+		assert_memory_equal(rk, sep, cb_sep);
+		/* 90's pointer: the key 91's had */
+		assert_int_equal(ese_node_get(&f.lay, root, 5, &rn, &ei), 0);
+		assert_int_equal(ese_key_copy(&rn.key, rk, sizeof(rk)),
+				 cb_sep91);
+		assert_memory_equal(rk, sep91, cb_sep91);
+	}
+	/* partial: 18 + 7 lines on 187, 4 left on 188, links kept */
+	assert_int_equal(ml_lines(&f, res, ML_LEFT_P), 25);
+	assert_int_equal(ml_lines(&f, res, ML_MERGED_P), 4);
+	assert_int_equal(jr_le32(page_of(res, ML_LEFT_P) + ESE_PGHDR_PGNO_NEXT),
+			 ML_MERGED_P);
+	assert_int_equal(jr_le32(page_of(res, ML_MERGED_P) +
+				 ESE_PGHDR_PGNO_PREV), ML_LEFT_P);
+	assert_false(jr_le32(page_of(res, ML_MERGED_P) + ESE_PGHDR_FLAGS) &
+		     ESE_PGF_EMPTY);
+	/* 187's last line is 188's input line 7, 188's first its line 8 */
+	assert_int_equal(ese_node_get(&f.lay, page_of(res, ML_LEFT_P), 24, &n,
+				      &ei), 0);
+	assert_int_equal(ese_key_copy(&n.key, key, sizeof(key)), 5);
+	assert_memory_equal(key, k7, 5);
+	assert_int_equal(ese_node_get(&f.lay, page_of(res, ML_MERGED_P), 0,
+				      &n, &ei), 0);
+	assert_int_equal(ese_key_copy(&n.key, key, sizeof(key)), 5);
+	assert_memory_equal(key, k8, 5);
+	/* full: 15 + 4 lines on 90, 91 empty and unlinked */
+	assert_int_equal(ml_lines(&f, res, ML_LEFT_F), 19);
+	assert_int_equal(ml_lines(&f, res, ML_MERGED_F), 0);
+	assert_true(jr_le32(page_of(res, ML_MERGED_F) + ESE_PGHDR_FLAGS) &
+		    ESE_PGF_EMPTY);
+	assert_int_equal(jr_le32(page_of(res, ML_LEFT_F) + ESE_PGHDR_PGNO_NEXT),
+			 92);
+	assert_int_equal(jr_le32(page_of(res, 92) + ESE_PGHDR_PGNO_PREV),
+			 ML_LEFT_F);
+	g_free(res);
+	jr_test_check_sound(res_db);
+
+	got = export(res_db, "lm_exp_out", &h_out);
+	assert_string_equal(h_out, h_in);
+	assert_rows_equal(got, model);
+
+	/* stage 3: the merged pages 188 and 91 reached the disk after the
+	 * merges, their left siblings and the root did not: redo of the
+	 * destinations works on the logged images and ends on the same
+	 * pages */
+	{
+		char *db3 = g_build_filename(set3, "SRUDB.dat", NULL);
+		char *res3_db = g_build_filename(out3, "SRUDB.dat", NULL);
+		static const uint32_t same[] = {
+			ROOT, ML_LEFT_P, ML_MERGED_P, 189, ML_LEFT_F,
+			ML_MERGED_F, 92,
+		};
+		uint8_t *d3, *r3;
+		size_t l3;
+
+		res = jr_test_slurp(res_db, &lres);
+		write_merge_set(&f, set3, img_p, img_f, sep, cb_sep);
+		d3 = jr_test_slurp(db3, &l3);
+		memcpy(page_of(d3, ML_MERGED_P), page_of(res, ML_MERGED_P), PS);
+		memcpy(page_of(d3, ML_MERGED_F), page_of(res, ML_MERGED_F), PS);
+		jr_test_spit(db3, d3, l3);
+		recover(set3, out3, &sum);
+		assert_int_equal(sum.redo.preimages_used, 2);
+		assert_int_equal(sum.redo.applied[63], 2);
+		r3 = jr_test_slurp(res3_db, &l3);
+		for (size_t i = 0; i < G_N_ELEMENTS(same); i++)
+			assert_memory_equal(page_of(r3, same[i]),
+					    page_of(res, same[i]), PS);
+		g_free(r3);
+		g_free(d3);
+		g_free(res);
+		jr_test_check_sound(res3_db);
+		g_free(res3_db);
+		g_free(db3);
+	}
+
+	g_hash_table_unref(got);
+	g_hash_table_unref(model);
+	g_hash_table_unref(base);
+	g_free(h_in);
+	g_free(h_out);
+	g_free(input);
+	g_free(f.db);
+	g_free(res1_db);
+	g_free(res_db);
+	g_free(in_db);
+	g_free(out);
+	g_free(set);
+	g_free(out1);
+	g_free(set1);
+	g_free(out3);
+	g_free(set3);
+}
+
 /* ---- a tree created (multiple extent), split vertically, emptied ---- */
 
 #define NEW_OBJID 1000u
@@ -1706,6 +2150,7 @@ int main(void)
 		cmocka_unit_test(test_backup_restore_read_by_libesedb),
 		cmocka_unit_test(test_root_move_read_by_libesedb),
 		cmocka_unit_test(test_merge_and_deltas_read_by_libesedb),
+		cmocka_unit_test(test_left_merges_read_by_libesedb),
 		cmocka_unit_test(test_tree_create_split_empty),
 	};
 
