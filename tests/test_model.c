@@ -57,6 +57,14 @@
  * And a new tree (no catalog row, so checked on its pages): created by
  * CreateMultipleExtentFDP, three rows, a vertical split of the root, then
  * EmptyTree.
+ * And the table's first separated long value (clean-b has no LV tree):
+ * CreateSingleExtentFDP of the LV tree (objid 1001, one page), its
+ * catalog rows (Type 4, "LV") in MSysObjects and MSysObjectsShadow, the
+ * LVROOT and three 1000-byte chunks, a row 715 whose IdBlob is the
+ * separated reference (header 0x05, LID 1). The long value is read back
+ * from the recovered pages through the catalog; libesedb reads the other
+ * rows unchanged (its packaged 20181229 release reads no separated long
+ * value).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -2143,6 +2151,310 @@ static void test_backup_restore_read_by_libesedb(void **state)
 	g_free(bk_db);
 }
 
+/* ---- a table's first separated long value ---- */
+
+/*
+ * ESE stores a long value apart from its record when it does not fit in
+ * line; the table's first one creates the LV tree (ErrCATIAddTableLV):
+ * a single-extent FDP of one page (cpgLVTree) under the table, catalog
+ * rows (Type 4 = LongValue, name "LV", SpaceUsage 100, Flags 0, Pages 1)
+ * in MSysObjects and MSysObjectsShadow, the LVROOT node (key: the LID
+ * big-endian; data: reference count, size) and the chunk nodes (key: LID
+ * + offset, big-endian). The record's tagged column holds the header
+ * byte 0x05 (long value | separated) and the LID (4 bytes, little-endian).
+ */
+#define LV_OBJID 1001u
+#define LV_LID 1u
+#define LV_SIZE 3000u
+#define LV_CHUNK 1000u
+#define LV_ROW 715u
+
+/* A node record on pgno of tree fdp/objid; the page's dbtime (kept in
+ * f->db while writing) moves on. */
+static model_node lv_node(fixture *f, uint16_t procid, uint32_t pgno,
+			  uint32_t fdp, uint32_t objid, uint16_t iline)
+{
+	model_node n;
+
+	memset(&n, 0, sizeof(n));
+	n.procid = procid;
+	n.trx = 0x1000u + procid;
+	n.level = 1;
+	n.pgno = pgno;
+	n.before = dbtime_of(f, pgno);
+	n.after = ++f->dbtime;
+	n.iline = iline;
+	n.flags = 0x05;
+	n.rceid = ++f->rceid;
+	n.pgno_fdp = fdp;
+	n.objid = objid;
+	jr_put_le64(page_of(f->db, pgno) + ESE_PGHDR_DBTIME, n.after);
+	return n;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint8_t lv_byte(uint32_t i)
+{
+	return (uint8_t)((i * 7u + 3u) % 251u);
+}
+
+/* MSysObjects key of (objidTable, type, id): each column 7F + its
+ * big-endian value, sign bit flipped. */
+static void catalog_key(uint32_t table, uint16_t type, uint32_t id,
+			uint8_t k[13])
+{
+	k[0] = 0x7f;
+	put_be32(k + 1, table ^ 0x80000000u);
+	k[5] = 0x7f;
+	k[6] = (uint8_t)((type ^ 0x8000u) >> 8);
+	k[7] = (uint8_t)type;
+	k[8] = 0x7f;
+	put_be32(k + 9, id ^ 0x80000000u);
+}
+
+static void write_lv_set(fixture *f, const char *dir, uint32_t L)
+{
+	static const struct {
+		uint32_t pgno, fdp, objid;
+	} cat[] = { { 14, 4, 2 }, { 28, 24, 3 } };
+	uint8_t *input = g_malloc(f->len);
+	ese_logwriter *w;
+	model_node n;
+	jr_errinfo ei;
+	uint8_t key[13], rec[64], chunk[LV_CHUNK];
+
+	memcpy(input, f->db, f->len);
+	f->dbtime = f->hdr.dbtime;
+	f->rceid = 0;
+	w = open_log(f, dir);
+	ok(model_begin0(w, 30, 0x1000u + 30, &ei), &ei);
+	{
+		uint8_t r[48];
+
+		memset(r, 0, sizeof(r));
+		r[0] = 25;
+		jr_put_le16(r + 1, 30);
+		r[3] = 1;
+		jr_put_le32(r + 4, L);
+		jr_put_le64(r + 8, ++f->dbtime);
+		jr_put_le32(r + 24, 0x1000u + 30);
+		r[28] = 1;
+		r[31] = 0x04;
+		jr_put_le32(r + 32, LV_OBJID);
+		jr_put_le32(r + 36, ROOT);
+		jr_put_le32(r + 40, 1);
+		jr_put_le32(r + 44, 0x2800 | ESE_PGF_LONG_VALUE);
+		ok(ese_logwriter_append(w, r, sizeof(r), NULL, &ei), &ei);
+		jr_put_le64(page_of(f->db, L) + ESE_PGHDR_DBTIME, f->dbtime);
+	}
+	/* the catalog rows, after the table's last index row (line 18) */
+	memset(rec, 0, sizeof(rec));
+	rec[0] = 7;
+	rec[1] = 0x80;
+	jr_put_le16(rec + 2, 31);
+	jr_put_le32(rec + 4, OBJID);
+	jr_put_le16(rec + 8, 4);
+	jr_put_le32(rec + 10, LV_OBJID);
+	jr_put_le32(rec + 14, L);
+	jr_put_le32(rec + 18, 100);
+	jr_put_le32(rec + 22, 0);
+	jr_put_le32(rec + 26, 1);
+	rec[30] = 0x80;
+	jr_put_le16(rec + 31, 2);
+	rec[33] = 'L';
+	rec[34] = 'V';
+	catalog_key(OBJID, 4, LV_OBJID, key);
+	for (size_t i = 0; i < G_N_ELEMENTS(cat); i++) {
+		n = lv_node(f, 30, cat[i].pgno, cat[i].fdp, cat[i].objid, 19);
+		ok(model_insert(w, &n, key, 13, 4, rec, 35, &ei), &ei);
+	}
+	/* LVROOT, then the chunks */
+	put_be32(key, LV_LID);
+	jr_put_le32(rec, 1);
+	jr_put_le32(rec + 4, LV_SIZE);
+	n = lv_node(f, 30, L, L, LV_OBJID, 0);
+	ok(model_insert(w, &n, key, 4, 0, rec, 8, &ei), &ei);
+	for (uint32_t off = 0; off < LV_SIZE; off += LV_CHUNK) {
+		for (uint32_t i = 0; i < LV_CHUNK; i++)
+			chunk[i] = lv_byte(off + i);
+		put_be32(key + 4, off);
+		n = lv_node(f, 30, L, L, LV_OBJID,
+			    (uint16_t)(1 + off / LV_CHUNK));
+		ok(model_insert(w, &n, key, 8, 0, chunk, LV_CHUNK, &ei), &ei);
+	}
+	/* the row: row 702's fixed part, IdBlob separated */
+	memcpy(rec, f->tmpl, 10);
+	rec[4] = (uint8_t)(LV_ROW % 5);
+	jr_put_le32(rec + 5, LV_ROW);
+	jr_put_le16(rec + 10, 256);
+	jr_put_le16(rec + 12, 0x4004);
+	rec[14] = 0x05;
+	jr_put_le32(rec + 15, LV_LID);
+	row_key(LV_ROW, key);
+	n = lv_node(f, 30, f->leaf, ROOT, OBJID, (uint16_t)f->leaf_lines);
+	{
+		uint16_t common = 0;
+
+		while (common < f->cb_prefix && common < 5 &&
+		       key[common] == f->prefix[common])
+			common++;
+		if (common < 3)
+			common = 0;
+		ok(model_insert(w, &n, key, 5, common, rec, 19, &ei), &ei);
+	}
+	ok(model_commit0(w, 30, 0x2000u + 30, &ei), &ei);
+	memcpy(f->db, input, f->len);
+	g_free(input);
+	close_set(f, dir, w);
+}
+
+/*
+ * The long value of row 715 in a recovered database, read as ESE reads it:
+ * the LV object's catalog row (after the table's last index row on the
+ * catalog page cat_pg) gives the tree's FDP; the row's tagged IdBlob
+ * (header 0x05) gives the LID; the LVROOT's size and the chunks (keys
+ * LID + offset, in order) give the bytes. Returns a static buffer.
+ */
+static const uint8_t *lv_read(fixture *f, const uint8_t *db, uint32_t cat_pg)
+{
+	static uint8_t buf[LV_SIZE];
+	const uint8_t *p;
+	uint8_t key[16], want[13];
+	uint32_t fdp, lid, size, got = 0;
+	unsigned lines;
+	jr_errinfo ei;
+	ese_node n;
+
+	catalog_key(OBJID, 4, LV_OBJID, want);
+	assert_int_equal(ese_node_get(&f->lay, page_of((uint8_t *)db, cat_pg), 19,
+				      &n, &ei), 0);
+	assert_int_equal(ese_key_copy(&n.key, key, sizeof(key)), 13);
+	assert_memory_equal(key, want, 13);
+	assert_int_equal(n.cb_data, 35);
+	assert_int_equal(jr_le16(n.data + 8), 4);          /* Type LongValue */
+	assert_memory_equal(n.data + 33, "LV", 2);
+	fdp = jr_le32(n.data + 14);
+	p = page_of((uint8_t *)db, fdp);
+	assert_int_equal(jr_le32(p + ESE_PGHDR_OBJID_FDP), LV_OBJID);
+	assert_true(jr_le32(p + ESE_PGHDR_FLAGS) & ESE_PGF_LONG_VALUE);
+	assert_true(jr_le32(p + ESE_PGHDR_FLAGS) & ESE_PGF_ROOT);
+
+	/* the row (the last line of the table's last leaf) */
+	lines = ese_page_line_count(&f->lay, page_of((uint8_t *)db, f->leaf));
+	assert_int_equal(ese_node_get(&f->lay, page_of((uint8_t *)db, f->leaf),
+				      lines - 1, &n, &ei), 0);
+	assert_int_equal(n.cb_data, 19);
+	assert_int_equal(jr_le32(n.data + 5), LV_ROW);
+	assert_int_equal(jr_le16(n.data + 10), 256);
+	assert_int_equal(n.data[14], 0x05);
+	lid = jr_le32(n.data + 15);
+
+	lines = ese_page_line_count(&f->lay, p);
+	assert_int_equal(lines, 1 + LV_SIZE / LV_CHUNK);
+	assert_int_equal(ese_node_get(&f->lay, p, 0, &n, &ei), 0);
+	assert_int_equal(ese_key_copy(&n.key, key, sizeof(key)), 4);
+	assert_int_equal(be32_at(key), lid);
+	assert_int_equal(n.cb_data, 8);
+	assert_int_equal(jr_le32(n.data), 1);               /* references */
+	size = jr_le32(n.data + 4);
+	assert_int_equal(size, LV_SIZE);
+	for (unsigned i = 1; i < lines; i++) {
+		assert_int_equal(ese_node_get(&f->lay, p, i, &n, &ei), 0);
+		assert_int_equal(ese_key_copy(&n.key, key, sizeof(key)), 8);
+		assert_int_equal(be32_at(key), lid);
+		assert_int_equal(be32_at(key + 4), got);
+		assert_true(got + n.cb_data <= size);
+		memcpy(buf + got, n.data, n.cb_data);
+		got += n.cb_data;
+	}
+	assert_int_equal(got, size);
+	return buf;
+}
+
+static void test_long_value_tree_created(void **state)
+{
+	char *set = jr_test_tmpdir("lv_set");
+	char *out = jr_test_tmpdir("lv_out");
+	char *in_db = jr_test_data("srum-win10-clean-b", "SRUDB.dat");
+	char *res_db = g_build_filename(out, "SRUDB.dat", NULL);
+	char *h_in, *h_out;
+	GHashTable *base, *got;
+	jr_recovery_summary sum;
+	jr_errinfo ei;
+	fixture f;
+	uint32_t L = 0, npages;
+	uint8_t *res, lv[LV_SIZE], key[13];
+	size_t lres;
+	ese_node n;
+
+	(void)state;
+	setup_fixture(&f);
+	npages = (uint32_t)(f.len / PS - 2);
+	for (uint32_t pg = npages; pg > 1 && !L; pg--)
+		if (ese_page_is_blank(&f.lay, page_of(f.db, pg)))
+			L = pg;
+	assert_int_not_equal(L, 0);
+	/* the catalog rows go after the table's index IdTypeIdBlob */
+	catalog_key(OBJID, 3, 9, key);
+	for (uint32_t pg = 14; pg <= 28; pg += 14) {
+		uint8_t k[32];
+
+		assert_int_equal(ese_node_get(&f.lay, page_of(f.db, pg), 18, &n,
+					      &ei), 0);
+		assert_int_equal(ese_key_copy(&n.key, k, sizeof(k)), 13);
+		assert_memory_equal(k, key, 13);
+	}
+
+	write_lv_set(&f, set, L);
+	recover(set, out, &sum);
+	assert_int_equal(sum.redo.applied[25], 1);
+	assert_int_equal(sum.redo.applied[29], 2 + 1 + LV_SIZE / LV_CHUNK + 1);
+	jr_test_check_sound(res_db);
+	res = jr_test_slurp(res_db, &lres);
+	for (uint32_t i = 0; i < LV_SIZE; i++)
+		lv[i] = lv_byte(i);
+	assert_memory_equal(lv_read(&f, res, 14), lv, LV_SIZE);
+	assert_memory_equal(lv_read(&f, res, 28), lv, LV_SIZE);
+	g_free(res);
+
+	/* libesedb: the catalog and every other row as before, the new row
+	 * with its fixed columns. (libesedb 20181229, the one packaged, looks
+	 * up no separated long value: its LV key lookup finds no node, see
+	 * libyal/libesedb#47, so IdBlob reads as empty there.) */
+	base = export(in_db, "lv_exp_in", &h_in);
+	got = export(res_db, "lv_exp_out", &h_out);
+	assert_string_equal(h_out, h_in);
+	assert_int_equal(g_hash_table_size(got), NROWS + 1);
+	assert_non_null(g_hash_table_lookup(got, "715"));
+	assert_true(g_str_has_prefix(g_hash_table_lookup(got, "715"),
+				     "0\t715\t"));
+	g_hash_table_remove(got, "715");
+	assert_rows_equal(got, base);
+
+	g_hash_table_unref(got);
+	g_hash_table_unref(base);
+	g_free(h_in);
+	g_free(h_out);
+	g_free(f.db);
+	g_free(res_db);
+	g_free(in_db);
+	g_free(out);
+	g_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2152,6 +2464,7 @@ int main(void)
 		cmocka_unit_test(test_merge_and_deltas_read_by_libesedb),
 		cmocka_unit_test(test_left_merges_read_by_libesedb),
 		cmocka_unit_test(test_tree_create_split_empty),
+		cmocka_unit_test(test_long_value_tree_created),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
