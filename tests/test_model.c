@@ -954,14 +954,8 @@ static void merge2(fixture *f, ese_logwriter *w, uint16_t procid,
 	jr_errinfo ei;
 
 	memset(r, 0, sizeof(r));
-	r[0] = 63;
-	jr_put_le16(r + 1, procid);
-	r[3] = 1;
-	jr_put_le32(r + 4, pgno);
-	jr_put_le64(r + 8, D);
-	jr_put_le64(r + 16, dbtime_of(f, pgno));
-	jr_put_le32(r + 24, 0x1000u + procid);
-	r[28] = 1;
+	model_page_head(r, 63, procid, pgno, D, dbtime_of(f, pgno),
+			0x1000u + procid, 1);
 	jr_put_le16(r + 29, iline);
 	r[31] = 0x04;
 	jr_put_le32(r + 32, right);
@@ -1259,14 +1253,8 @@ static void ml_merge2(fixture *f, ese_logwriter *w, uint16_t procid,
 	uint8_t *r = g_malloc0(len);
 	jr_errinfo ei;
 
-	r[0] = 63;
-	jr_put_le16(r + 1, procid);
-	r[3] = 1;
-	jr_put_le32(r + 4, m->pgno);
-	jr_put_le64(r + 8, D);
-	jr_put_le64(r + 16, dbtime_of(f, m->pgno));
-	jr_put_le32(r + 24, 0x1000u + procid);
-	r[28] = 1;
+	model_page_head(r, 63, procid, m->pgno, D, dbtime_of(f, m->pgno),
+			0x1000u + procid, 1);
 	jr_put_le16(r + 29, m->iline);
 	r[31] = 0x04;
 	jr_put_le32(r + 32, m->right);
@@ -1666,13 +1654,7 @@ static void write_tree_set(fixture *f, const char *dir, uint32_t P, int stage,
 		uint8_t r[56];
 
 		memset(r, 0, sizeof(r));
-		r[0] = 24;
-		jr_put_le16(r + 1, 50);
-		r[3] = 1;
-		jr_put_le32(r + 4, P);
-		jr_put_le64(r + 8, ++f->dbtime);
-		jr_put_le32(r + 24, 0x1000u + 50);
-		r[28] = 1;
+		model_page_head(r, 24, 50, P, ++f->dbtime, 0, 0x1000u + 50, 1);
 		r[31] = 0x04;
 		jr_put_le32(r + 32, NEW_OBJID);
 		jr_put_le32(r + 36, P + 1);
@@ -1750,14 +1732,7 @@ static void write_tree_set(fixture *f, const char *dir, uint32_t P, int stage,
 		ok(model_begin0(w, 52, 0x1000u + 52, &ei), &ei);
 		memset(r, 0, sizeof(r));
 		new_tree_node(f, &n, 52, P, P, 0);
-		r[0] = 48;
-		jr_put_le16(r + 1, 52);
-		r[3] = 1;
-		jr_put_le32(r + 4, P);
-		jr_put_le64(r + 8, n.after);
-		jr_put_le64(r + 16, n.before);
-		jr_put_le32(r + 24, n.trx);
-		r[28] = 1;
+		model_page_head(r, 48, 52, P, n.after, n.before, n.trx, 1);
 		r[31] = 0x04;
 		jr_put_le32(r + 36, P);
 		jr_put_le32(r + 40, NEW_OBJID);
@@ -2245,13 +2220,7 @@ static void write_lv_set(fixture *f, const char *dir, uint32_t L)
 		uint8_t r[48];
 
 		memset(r, 0, sizeof(r));
-		r[0] = 25;
-		jr_put_le16(r + 1, 30);
-		r[3] = 1;
-		jr_put_le32(r + 4, L);
-		jr_put_le64(r + 8, ++f->dbtime);
-		jr_put_le32(r + 24, 0x1000u + 30);
-		r[28] = 1;
+		model_page_head(r, 25, 30, L, ++f->dbtime, 0, 0x1000u + 30, 1);
 		r[31] = 0x04;
 		jr_put_le32(r + 32, LV_OBJID);
 		jr_put_le32(r + 36, ROOT);

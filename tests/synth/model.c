@@ -64,9 +64,9 @@ JET_ERR model_macro(ese_logwriter *w, uint8_t lrtyp, uint16_t procid,
 }
 
 /* LRPAGE_ (29 bytes) of dbid 1. */
-static void page_head(uint8_t *r, uint8_t lrtyp, uint16_t procid,
-		      uint32_t pgno, uint64_t after, uint64_t before,
-		      uint32_t trx, uint8_t level)
+void model_page_head(uint8_t *r, uint8_t lrtyp, uint16_t procid,
+		     uint32_t pgno, uint64_t after, uint64_t before,
+		     uint32_t trx, uint8_t level)
 {
 	r[0] = lrtyp;
 	jr_put_le16(r + 1, procid);
@@ -81,7 +81,7 @@ static void page_head(uint8_t *r, uint8_t lrtyp, uint16_t procid,
 /* LRPAGE_ + LRNODE_ (44 bytes). */
 static void node_head(uint8_t *r, uint8_t lrtyp, const model_node *n)
 {
-	page_head(r, lrtyp, n->procid, n->pgno, n->after, n->before, n->trx,
+	model_page_head(r, lrtyp, n->procid, n->pgno, n->after, n->before, n->trx,
 		  n->level);
 	jr_put_le16(r + 29, n->iline);
 	r[31] = n->flags;
@@ -179,7 +179,7 @@ JET_ERR model_split2(ese_logwriter *w, const model_split *s, jr_errinfo *ei)
 	uint8_t *r = g_malloc0(len), *p;
 	JET_ERR err;
 
-	page_head(r, 62, s->procid, s->pgno, s->after, s->before, s->trx,
+	model_page_head(r, 62, s->procid, s->pgno, s->after, s->before, s->trx,
 		  s->level);
 	r[31] = 0x04;
 	jr_put_le32(r + 32, s->pgno_new);
@@ -238,7 +238,7 @@ JET_ERR model_page_move_rec(ese_logwriter *w, const model_page_move *m,
 	err = ese_page_compact(&lay, tmp, &cb_head, &cb_tail, ei);
 	if (err < 0)
 		goto free_bufs;
-	page_head(r, 65, m->procid, m->pgno, m->after, m->before, m->trx, 1);
+	model_page_head(r, 65, m->procid, m->pgno, m->after, m->before, m->trx, 1);
 	jr_put_le32(r + 32, m->dest);
 	jr_put_le32(r + 36, m->left);
 	jr_put_le32(r + 40, m->right);

@@ -131,4 +131,11 @@ GHashTable *model_export_table(const char *db, const char *table,
 /* Lower-case hex of buf (g_free). */
 char *model_hex(const uint8_t *buf, size_t len);
 
+/* The LRPAGE_ header every page record starts with (29 bytes): type,
+ * procid, dbid 1, pgno, dbtime after and before, trxBegin0, level. The
+ * rest of r is the caller's. */
+void model_page_head(uint8_t *r, uint8_t lrtyp, uint16_t procid,
+		     uint32_t pgno, uint64_t after, uint64_t before,
+		     uint32_t trx, uint8_t level);
+
 #endif /* JR_TESTS_SYNTH_MODEL_H */
